@@ -1,0 +1,571 @@
+//===- MoEOps.cpp - moe operations: verifiers and assembly ----------------===//
+//
+// Shape and attribute rules of the moe ops, and the custom assembly of the
+// expert FFN (weights, activation, placements).
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Dialect/MoE/MoEOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace moe;
+
+//===----------------------------------------------------------------------===//
+// Shape helpers
+//===----------------------------------------------------------------------===//
+
+/// Two extents agree unless both are static and differ.
+static bool extentsAgree(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Prints a shape the way tensor types spell it, for diagnostics.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      text += ", ";
+    text += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return text + "]";
+}
+
+/// Checks that `value` has shape `expected` (kDynamic matches anything).
+static LogicalResult verifyShape(Operation *op, Value value, StringRef name,
+                                 ArrayRef<int64_t> expected) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getRank() != static_cast<int64_t>(expected.size()))
+    return op->emitOpError() << name << " must have rank " << expected.size()
+                             << " (expected shape " << formatShape(expected)
+                             << "), got " << type;
+  for (auto [actual, want] : llvm::zip(type.getShape(), expected))
+    if (!extentsAgree(actual, want))
+      return op->emitOpError()
+             << name << " has shape " << formatShape(type.getShape())
+             << ", expected " << formatShape(expected);
+  return success();
+}
+
+static LogicalResult verifySameElementType(Operation *op, Value value,
+                                           StringRef name, Type expected,
+                                           StringRef expectedName) {
+  Type actual = cast<ShapedType>(value.getType()).getElementType();
+  if (actual != expected)
+    return op->emitOpError() << name << " element type " << actual
+                             << " does not match the " << expectedName
+                             << " element type " << expected;
+  return success();
+}
+
+/// N = T * k, dynamic when either factor is.
+static int64_t productExtent(int64_t a, int64_t b) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  return a * b;
+}
+
+//===----------------------------------------------------------------------===//
+// RouteOp
+//===----------------------------------------------------------------------===//
+
+int64_t RouteOp::getNumExperts() {
+  return getLogits().getType().getDimSize(1);
+}
+
+LogicalResult RouteOp::verify() {
+  RankedTensorType logitsType = getLogits().getType();
+  if (logitsType.getRank() != 2)
+    return emitOpError("logits must have rank 2 ([tokens, experts]), got ")
+           << logitsType;
+  int64_t numExperts = logitsType.getDimSize(1);
+  if (ShapedType::isDynamic(numExperts))
+    return emitOpError("the number of experts (logits dimension 1) must be "
+                       "static");
+  int64_t k = getK();
+  if (k < 1 || k > numExperts)
+    return emitOpError("k = ") << k << " must be in [1, " << numExperts
+                               << "] (the number of experts)";
+  int64_t tokens = logitsType.getDimSize(0);
+  if (failed(verifyShape(*this, getIds(), "ids", {tokens, k})) ||
+      failed(verifyShape(*this, getWeights(), "weights", {tokens, k})) ||
+      failed(verifySameElementType(*this, getWeights(), "weights",
+                                   logitsType.getElementType(), "logits")))
+    return failure();
+  if (Value bias = getCorrectionBias()) {
+    if (failed(verifyShape(*this, bias, "correction bias", {numExperts})) ||
+        failed(verifySameElementType(*this, bias, "correction bias",
+                                     logitsType.getElementType(), "logits")))
+      return failure();
+  }
+  double scale = getScale().convertToDouble();
+  if (!std::isfinite(scale) || scale <= 0.0)
+    return emitOpError("scale must be a finite positive number, got ")
+           << scale;
+
+  if (getNGroup().has_value() != getTopkGroup().has_value())
+    return emitOpError("n_group and topk_group must be given together");
+  if (!isGroupLimited())
+    return success();
+  int64_t numGroups = *getNGroup();
+  int64_t selectedGroups = *getTopkGroup();
+  if (numGroups < 1 || numExperts % numGroups != 0)
+    return emitOpError("n_group = ")
+           << numGroups << " must be positive and divide the " << numExperts
+           << " experts";
+  if (selectedGroups < 1 || selectedGroups > numGroups)
+    return emitOpError("topk_group = ")
+           << selectedGroups << " must be in [1, " << numGroups << "]";
+  int64_t reachable = selectedGroups * (numExperts / numGroups);
+  if (reachable < k)
+    return emitOpError("k = ") << k << " exceeds the " << reachable
+                               << " experts in the " << selectedGroups
+                               << " selected groups";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DispatchOp
+//===----------------------------------------------------------------------===//
+
+int64_t DispatchOp::getNumExperts() {
+  return getOffsets().getType().getDimSize(0) - 1;
+}
+
+LogicalResult DispatchOp::verify() {
+  RankedTensorType tokensType = getTokens().getType();
+  RankedTensorType idsType = getIds().getType();
+  if (tokensType.getRank() != 2)
+    return emitOpError("tokens must have rank 2 ([tokens, hidden]), got ")
+           << tokensType;
+  if (idsType.getRank() != 2)
+    return emitOpError("ids must have rank 2 ([tokens, k]), got ") << idsType;
+  int64_t tokens = tokensType.getDimSize(0);
+  int64_t hidden = tokensType.getDimSize(1);
+  if (!extentsAgree(tokens, idsType.getDimSize(0)))
+    return emitOpError("ids have ")
+           << idsType.getDimSize(0) << " tokens but tokens have " << tokens;
+  int64_t k = idsType.getDimSize(1);
+  if (ShapedType::isDynamic(k))
+    return emitOpError("k (ids dimension 1) must be static");
+  RankedTensorType offsetsType = getOffsets().getType();
+  if (offsetsType.getRank() != 1 || offsetsType.isDynamicDim(0) ||
+      offsetsType.getDimSize(0) < 2)
+    return emitOpError("offsets must be a static 1-D tensor of E + 1 >= 2 "
+                       "elements, got ")
+           << offsetsType;
+  int64_t rows = productExtent(tokens, k);
+  if (failed(verifyShape(*this, getSorted(), "sorted tokens", {rows, hidden})))
+    return failure();
+  if (failed(verifySameElementType(*this, getSorted(), "sorted tokens",
+                                   tokensType.getElementType(), "tokens")))
+    return failure();
+  int64_t sortedRows = getSorted().getType().getDimSize(0);
+  return verifyShape(*this, getPermutation(), "permutation",
+                     {ShapedType::isDynamic(rows) ? sortedRows : rows});
+}
+
+//===----------------------------------------------------------------------===//
+// The expert FFN shared by ExpertsOp and FFNDenseOp
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The FFN operands of one op, with `expertDims` the leading [E] of routed
+/// experts (empty for a dense FFN).
+struct FFNOperands {
+  Value tokens, fc1, fc1Bias, fc2, fc2Bias, fc3, fc3Bias;
+  SmallVector<int64_t, 1> expertDims;
+};
+} // namespace
+
+template <typename OpTy>
+static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
+  Operation *o = op.getOperation();
+  RankedTensorType tokensType = cast<RankedTensorType>(ffn.tokens.getType());
+  Type elementType = tokensType.getElementType();
+  if (tokensType.getRank() != 2)
+    return op.emitOpError("tokens must have rank 2 ([rows, hidden]), got ")
+           << tokensType;
+  int64_t hidden = tokensType.getDimSize(1);
+  auto withExperts = [&](ArrayRef<int64_t> dims) {
+    SmallVector<int64_t> shape(ffn.expertDims.begin(), ffn.expertDims.end());
+    shape.append(dims.begin(), dims.end());
+    return shape;
+  };
+  size_t weightRank = ffn.expertDims.size() + 2;
+
+  auto fc1Type = cast<RankedTensorType>(ffn.fc1.getType());
+  auto fc2Type = cast<RankedTensorType>(ffn.fc2.getType());
+  if (fc1Type.getRank() != static_cast<int64_t>(weightRank))
+    return op.emitOpError("fc1 weights must have rank ")
+           << weightRank << ", got " << fc1Type;
+  if (fc2Type.getRank() != static_cast<int64_t>(weightRank))
+    return op.emitOpError("fc2 weights must have rank ")
+           << weightRank << ", got " << fc2Type;
+  int64_t inter = fc2Type.getDimSize(weightRank - 1);
+  int64_t factor = op.getFc1RowFactor();
+  if (failed(verifyShape(o, ffn.fc2, "fc2 weights",
+                         withExperts({hidden, inter}))) ||
+      failed(verifyShape(o, ffn.fc1, "fc1 weights",
+                         withExperts({productExtent(factor, inter), hidden}))))
+    return failure();
+
+  // Activation attributes.
+  Activation act = op.getActivation();
+  std::optional<GateLayout> layout = op.getGateLayout();
+  bool gated = act == Activation::swiglu;
+  if (gated && !layout)
+    return op.emitOpError("swiglu needs a gate layout (separate, interleaved "
+                          "or concatenated)");
+  if (!gated && layout)
+    return op.emitOpError("a gate layout only applies to swiglu, not ")
+           << stringifyActivation(act);
+  if (!gated && (op.getAlpha().convertToDouble() != 1.0 ||
+                 op.getBeta().convertToDouble() != 0.0 || op.getLimit()))
+    return op.emitOpError("alpha, beta and limit only apply to swiglu, not ")
+           << stringifyActivation(act);
+  if (auto limit = op.getLimit())
+    if (!(limit->convertToDouble() > 0.0))
+      return op.emitOpError("swiglu limit must be positive, got ")
+             << limit->convertToDouble();
+  bool wantsFc3 = gated && *layout == GateLayout::separate;
+  if (ffn.fc3 && !wantsFc3)
+    return op.emitOpError("fc3 weights are only allowed with "
+                          "swiglu(separate), the gated activation whose "
+                          "linear half lives in fc3");
+  if (!ffn.fc3 && wantsFc3)
+    return op.emitOpError("swiglu(separate) needs fc3 weights for the "
+                          "linear half");
+  if (ffn.fc3Bias && !ffn.fc3)
+    return op.emitOpError("an fc3 bias needs fc3 weights");
+  if (ffn.fc3 && failed(verifyShape(o, ffn.fc3, "fc3 weights",
+                                    withExperts({inter, hidden}))))
+    return failure();
+
+  // Biases.
+  if (ffn.fc1Bias && failed(verifyShape(o, ffn.fc1Bias, "fc1 bias",
+                                        withExperts({productExtent(
+                                            factor, inter)}))))
+    return failure();
+  if (ffn.fc2Bias &&
+      failed(verifyShape(o, ffn.fc2Bias, "fc2 bias", withExperts({hidden}))))
+    return failure();
+  if (ffn.fc3Bias &&
+      failed(verifyShape(o, ffn.fc3Bias, "fc3 bias", withExperts({inter}))))
+    return failure();
+
+  // One element type throughout (quantised weights come with QMoE support).
+  std::pair<Value, StringRef> typed[] = {
+      {ffn.fc1, "fc1 weights"}, {ffn.fc1Bias, "fc1 bias"},
+      {ffn.fc2, "fc2 weights"}, {ffn.fc2Bias, "fc2 bias"},
+      {ffn.fc3, "fc3 weights"}, {ffn.fc3Bias, "fc3 bias"},
+      {op.getResult(), "result"}};
+  for (auto [value, name] : typed)
+    if (value && failed(verifySameElementType(o, value, name, elementType,
+                                              "tokens")))
+      return failure();
+  return verifyShape(o, op.getResult(), "result",
+                     {tokensType.getDimSize(0), hidden});
+}
+
+//===----------------------------------------------------------------------===//
+// ExpertsOp
+//===----------------------------------------------------------------------===//
+
+int64_t ExpertsOp::getNumExperts() {
+  return getOffsets().getType().getDimSize(0) - 1;
+}
+
+ExpertPlacement ExpertsOp::getExpertPlacement(int64_t expert) {
+  if (std::optional<ArrayAttr> placements = getPlacements())
+    return cast<ExpertPlacementAttr>((*placements)[expert]).getValue();
+  return ExpertPlacement::dynamic;
+}
+
+LogicalResult ExpertsOp::verify() {
+  RankedTensorType offsetsType = getOffsets().getType();
+  if (offsetsType.getRank() != 1 || offsetsType.isDynamicDim(0) ||
+      offsetsType.getDimSize(0) < 2)
+    return emitOpError("offsets must be a static 1-D tensor of E + 1 >= 2 "
+                       "elements, got ")
+           << offsetsType;
+  int64_t numExperts = getNumExperts();
+  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(),
+                  getFc2Weights(), getFc2Bias(),  getFc3Weights(),
+                  getFc3Bias(), {numExperts}};
+  if (failed(verifyFFN(*this, ffn)))
+    return failure();
+  if (std::optional<ArrayAttr> placements = getPlacements())
+    if (static_cast<int64_t>(placements->size()) != numExperts)
+      return emitOpError("has ")
+             << placements->size() << " placements for " << numExperts
+             << " experts";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// FFNDenseOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FFNDenseOp::verify() {
+  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(),
+                  getFc2Weights(), getFc2Bias(),  getFc3Weights(),
+                  getFc3Bias(), {}};
+  return verifyFFN(*this, ffn);
+}
+
+//===----------------------------------------------------------------------===//
+// CombineOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CombineOp::verify() {
+  RankedTensorType outType = getExpertOutputs().getType();
+  RankedTensorType weightsType = getWeights().getType();
+  if (outType.getRank() != 2)
+    return emitOpError("expert outputs must have rank 2 ([rows, hidden]), "
+                       "got ")
+           << outType;
+  if (weightsType.getRank() != 2)
+    return emitOpError("weights must have rank 2 ([tokens, k]), got ")
+           << weightsType;
+  int64_t k = weightsType.getDimSize(1);
+  if (ShapedType::isDynamic(k))
+    return emitOpError("k (weights dimension 1) must be static");
+  int64_t tokens = weightsType.getDimSize(0);
+  int64_t rows = productExtent(tokens, k);
+  int64_t hidden = outType.getDimSize(1);
+  if (failed(verifyShape(*this, getExpertOutputs(), "expert outputs",
+                         {rows, hidden})) ||
+      failed(verifyShape(*this, getPermutation(), "permutation",
+                         {outType.getDimSize(0)})) ||
+      failed(verifyShape(*this, getResult(), "result", {tokens, hidden})) ||
+      failed(verifySameElementType(*this, getWeights(), "weights",
+                                   outType.getElementType(),
+                                   "expert outputs")) ||
+      failed(verifySameElementType(*this, getResult(), "result",
+                                   outType.getElementType(),
+                                   "expert outputs")))
+    return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: router scoring (a bare keyword)
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseScoring(OpAsmParser &parser, ScoringAttr &scoring) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  std::optional<Scoring> value = symbolizeScoring(name);
+  if (!value)
+    return parser.emitError(loc, "unknown scoring '")
+           << name << "'; expected softmax or sigmoid";
+  scoring = ScoringAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+static void printScoring(OpAsmPrinter &printer, Operation *,
+                         ScoringAttr scoring) {
+  printer << stringifyScoring(scoring.getValue());
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: FFN weights
+//   fc1 %w1 [bias %b1], fc2 %w2 [bias %b2] [, fc3 %w3 [bias %b3]]
+//===----------------------------------------------------------------------===//
+
+static ParseResult
+parseOptionalBias(OpAsmParser &parser,
+                  std::optional<OpAsmParser::UnresolvedOperand> &bias) {
+  if (failed(parser.parseOptionalKeyword("bias")))
+    return success();
+  bias.emplace();
+  return parser.parseOperand(*bias);
+}
+
+static ParseResult
+parseFFNWeights(OpAsmParser &parser, OpAsmParser::UnresolvedOperand &fc1,
+                std::optional<OpAsmParser::UnresolvedOperand> &fc1Bias,
+                OpAsmParser::UnresolvedOperand &fc2,
+                std::optional<OpAsmParser::UnresolvedOperand> &fc2Bias,
+                std::optional<OpAsmParser::UnresolvedOperand> &fc3,
+                std::optional<OpAsmParser::UnresolvedOperand> &fc3Bias) {
+  if (parser.parseKeyword("fc1") || parser.parseOperand(fc1) ||
+      parseOptionalBias(parser, fc1Bias) || parser.parseComma() ||
+      parser.parseKeyword("fc2") || parser.parseOperand(fc2) ||
+      parseOptionalBias(parser, fc2Bias))
+    return failure();
+  if (failed(parser.parseOptionalComma()))
+    return success();
+  fc3.emplace();
+  if (parser.parseKeyword("fc3") || parser.parseOperand(*fc3))
+    return failure();
+  return parseOptionalBias(parser, fc3Bias);
+}
+
+static void printFFNWeights(OpAsmPrinter &printer, Operation *, Value fc1,
+                            Value fc1Bias, Value fc2, Value fc2Bias, Value fc3,
+                            Value fc3Bias) {
+  auto printMatmul = [&](StringRef name, Value weights, Value bias) {
+    printer << name << ' ' << weights;
+    if (bias)
+      printer << " bias " << bias;
+  };
+  printMatmul("fc1", fc1, fc1Bias);
+  printer << ", ";
+  printMatmul("fc2", fc2, fc2Bias);
+  if (fc3) {
+    printer << ", ";
+    printMatmul("fc3", fc3, fc3Bias);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: activation
+//   activation relu
+//   activation swiglu(interleaved, alpha = 1.702, beta = 1.0, limit = 7.0)
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseFFNActivation(OpAsmParser &parser,
+                                      ActivationAttr &activation,
+                                      GateLayoutAttr &gateLayout,
+                                      FloatAttr &alpha, FloatAttr &beta,
+                                      FloatAttr &limit) {
+  MLIRContext *ctx = parser.getContext();
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseKeyword("activation") || parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<Activation> kind = symbolizeActivation(keyword);
+  if (!kind)
+    return parser.emitError(loc, "unknown activation '")
+           << keyword
+           << "'; expected identity, relu, gelu, gelu_tanh, silu or swiglu";
+  activation = ActivationAttr::get(ctx, *kind);
+  if (failed(parser.parseOptionalLParen()))
+    return success();
+
+  loc = parser.getCurrentLocation();
+  StringRef layoutName;
+  if (parser.parseKeyword(&layoutName))
+    return failure();
+  std::optional<GateLayout> layout = symbolizeGateLayout(layoutName);
+  if (!layout)
+    return parser.emitError(loc, "unknown gate layout '")
+           << layoutName << "'; expected separate, interleaved or concatenated";
+  gateLayout = GateLayoutAttr::get(ctx, *layout);
+
+  Type f64 = Float64Type::get(ctx);
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef name;
+    double value;
+    loc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&name) || parser.parseEqual() ||
+        parser.parseFloat(value))
+      return failure();
+    FloatAttr attr = FloatAttr::get(f64, value);
+    if (name == "alpha")
+      alpha = attr;
+    else if (name == "beta")
+      beta = attr;
+    else if (name == "limit")
+      limit = attr;
+    else
+      return parser.emitError(loc, "unknown swiglu parameter '")
+             << name << "'; expected alpha, beta or limit";
+  }
+  return parser.parseRParen();
+}
+
+static void printFFNActivation(OpAsmPrinter &printer, Operation *,
+                               ActivationAttr activation,
+                               GateLayoutAttr gateLayout, FloatAttr alpha,
+                               FloatAttr beta, FloatAttr limit) {
+  printer << "activation " << stringifyActivation(activation.getValue());
+  if (!gateLayout)
+    return;
+  printer << '(' << stringifyGateLayout(gateLayout.getValue());
+  // alpha and beta print only when they differ from their defaults.
+  auto printParam = [&](StringRef name, FloatAttr value,
+                        std::optional<double> dflt) {
+    if (!value || (dflt && value.getValueAsDouble() == *dflt))
+      return;
+    printer << ", " << name << " = ";
+    printer.printFloat(value.getValue());
+  };
+  printParam("alpha", alpha, 1.0);
+  printParam("beta", beta, 0.0);
+  printParam("limit", limit, std::nullopt);
+  printer << ')';
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly: placements
+//   placements [gpu, pim, dynamic]     (one per expert)
+//   placement gpu                      (a dense FFN)
+//===----------------------------------------------------------------------===//
+
+static ParseResult parsePlacementKeyword(OpAsmParser &parser,
+                                         ExpertPlacementAttr &placement) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  std::optional<ExpertPlacement> value = symbolizeExpertPlacement(name);
+  if (!value)
+    return parser.emitError(loc, "unknown placement '")
+           << name << "'; expected gpu, pim, host or dynamic";
+  placement = ExpertPlacementAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+static ParseResult parsePlacements(OpAsmParser &parser, ArrayAttr &placements) {
+  if (failed(parser.parseOptionalKeyword("placements")))
+    return success();
+  SmallVector<Attribute> values;
+  if (parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
+            ExpertPlacementAttr placement;
+            if (parsePlacementKeyword(parser, placement))
+              return failure();
+            values.push_back(placement);
+            return success();
+          }))
+    return failure();
+  placements = parser.getBuilder().getArrayAttr(values);
+  return success();
+}
+
+static void printPlacements(OpAsmPrinter &printer, Operation *,
+                            ArrayAttr placements) {
+  if (!placements)
+    return;
+  printer << "placements [";
+  llvm::interleaveComma(placements, printer, [&](Attribute attr) {
+    printer << stringifyExpertPlacement(cast<ExpertPlacementAttr>(attr).getValue());
+  });
+  printer << ']';
+}
+
+static ParseResult parsePlacement(OpAsmParser &parser,
+                                  ExpertPlacementAttr &placement) {
+  if (failed(parser.parseOptionalKeyword("placement")))
+    return success();
+  return parsePlacementKeyword(parser, placement);
+}
+
+static void printPlacement(OpAsmPrinter &printer, Operation *,
+                           ExpertPlacementAttr placement) {
+  if (placement)
+    printer << "placement " << stringifyExpertPlacement(placement.getValue());
+}
+
+#define GET_OP_CLASSES
+#include "moe/Dialect/MoE/MoEOps.cpp.inc"

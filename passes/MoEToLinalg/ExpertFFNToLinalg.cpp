@@ -1,0 +1,321 @@
+//===- ExpertFFNToLinalg.cpp - moe.experts and moe.ffn to linalg ----------===//
+//
+// One expert's FFN is three linalg.generic contractions (fc1, optional fc3,
+// fc2) around an element-wise activation. moe.experts loops over experts
+// with scf.for and runs the FFN on each expert's row range of the sorted
+// tokens; moe.ffn is a single FFN on all tokens.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace moe::lowering {
+
+/// out[r, o] = sum_c x[r, c] * w[o, c] (+ bias[o]): the ONNX Runtime layout
+/// stores every expert matrix as [out, in].
+static Value matmulTransposed(OpBuilder &b, Location loc, Value x, Value w,
+                              Value bias) {
+  MLIRContext *ctx = b.getContext();
+  Type elementType = cast<ShapedType>(x.getType()).getElementType();
+  OpFoldResult rows = tensor::getMixedSize(b, loc, x, 0);
+  OpFoldResult cols = tensor::getMixedSize(b, loc, w, 0);
+  Value zero = floatConstant(b, loc, elementType, 0.0);
+  Value acc = filledTensor(b, loc, {rows, cols}, zero);
+  auto par = utils::IteratorType::parallel;
+  auto red = utils::IteratorType::reduction;
+  Value product = generic(
+      b, loc, {x, w}, acc,
+      {projection(ctx, 3, {0, 2}), projection(ctx, 3, {1, 2}),
+       projection(ctx, 3, {0, 1})},
+      {par, par, red}, [](OpBuilder &nb, Location nl, ValueRange args) {
+        Value mul = arith::MulFOp::create(nb, nl, args[0], args[1]);
+        linalg::YieldOp::create(nb, nl,
+                                {arith::AddFOp::create(nb, nl, args[2], mul)
+                                     .getResult()});
+      });
+  if (!bias)
+    return product;
+  Value init = emptyTensor(b, loc, {rows, cols}, elementType);
+  return generic(b, loc, {product, bias}, init,
+                 {projection(ctx, 2, {0, 1}), projection(ctx, 2, {1}),
+                  projection(ctx, 2, {0, 1})},
+                 {par, par}, [](OpBuilder &nb, Location nl, ValueRange args) {
+                   linalg::YieldOp::create(
+                       nb, nl,
+                       {arith::AddFOp::create(nb, nl, args[0], args[1])
+                            .getResult()});
+                 });
+}
+
+/// The scalar activation of a non-gated FFN.
+static Value applyActivation(OpBuilder &b, Location loc, Activation kind,
+                             Value h) {
+  Type type = h.getType();
+  auto half = [&] { return floatConstant(b, loc, type, 0.5); };
+  auto one = [&] { return floatConstant(b, loc, type, 1.0); };
+  switch (kind) {
+  case Activation::identity:
+    return h;
+  case Activation::relu:
+    return arith::MaximumFOp::create(b, loc, h,
+                                     floatConstant(b, loc, type, 0.0));
+  case Activation::gelu: {
+    // 0.5 h (1 + erf(h / sqrt 2))
+    Value scaled = arith::MulFOp::create(
+        b, loc, h, floatConstant(b, loc, type, M_SQRT1_2));
+    Value erf = math::ErfOp::create(b, loc, scaled);
+    Value halfH = arith::MulFOp::create(b, loc, half(), h);
+    return arith::MulFOp::create(b, loc, halfH,
+                                 arith::AddFOp::create(b, loc, one(), erf));
+  }
+  case Activation::gelu_tanh: {
+    // 0.5 h (1 + tanh(sqrt(2/pi) (h + 0.044715 h^3)))
+    Value cube = arith::MulFOp::create(b, loc, h,
+                                       arith::MulFOp::create(b, loc, h, h));
+    Value inner = arith::AddFOp::create(
+        b, loc, h,
+        arith::MulFOp::create(b, loc, floatConstant(b, loc, type, 0.044715),
+                              cube));
+    Value arg = arith::MulFOp::create(
+        b, loc, floatConstant(b, loc, type, std::sqrt(2.0 / M_PI)), inner);
+    Value tanh = math::TanhOp::create(b, loc, arg);
+    Value halfH = arith::MulFOp::create(b, loc, half(), h);
+    return arith::MulFOp::create(b, loc, halfH,
+                                 arith::AddFOp::create(b, loc, one(), tanh));
+  }
+  case Activation::silu:
+    return arith::MulFOp::create(b, loc, h, sigmoid(b, loc, h));
+  case Activation::swiglu:
+    break;
+  }
+  llvm_unreachable("swiglu is lowered by applySwiGLU");
+}
+
+/// g * sigmoid(alpha g) * (l + beta), with g <= limit and |l| <= limit.
+static Value applySwiGLU(OpBuilder &b, Location loc,
+                         const ActivationSpec &spec, Value gate,
+                         Value linear) {
+  Type type = gate.getType();
+  if (spec.limit) {
+    Value hi = floatConstant(b, loc, type, *spec.limit);
+    Value lo = floatConstant(b, loc, type, -*spec.limit);
+    gate = arith::MinimumFOp::create(b, loc, gate, hi);
+    linear = arith::MaximumFOp::create(
+        b, loc, arith::MinimumFOp::create(b, loc, linear, hi), lo);
+  }
+  Value scaledGate = arith::MulFOp::create(
+      b, loc, floatConstant(b, loc, type, spec.alpha), gate);
+  Value glu = arith::MulFOp::create(b, loc, gate, sigmoid(b, loc, scaledGate));
+  Value shifted = arith::AddFOp::create(
+      b, loc, linear, floatConstant(b, loc, type, spec.beta));
+  return arith::MulFOp::create(b, loc, glu, shifted);
+}
+
+Value buildExpertFFN(OpBuilder &b, Location loc, Value tokens,
+                     const ExpertWeights &weights,
+                     const ActivationSpec &activation) {
+  MLIRContext *ctx = b.getContext();
+  Type elementType = cast<ShapedType>(tokens.getType()).getElementType();
+  auto par = utils::IteratorType::parallel;
+  Value hidden =
+      matmulTransposed(b, loc, tokens, weights.fc1, weights.fc1Bias);
+  OpFoldResult rows = tensor::getMixedSize(b, loc, tokens, 0);
+  // I is fc2's input extent.
+  OpFoldResult inter = tensor::getMixedSize(b, loc, weights.fc2, 1);
+  Value init = emptyTensor(b, loc, {rows, inter}, elementType);
+
+  Value activated;
+  if (activation.kind != Activation::swiglu) {
+    activated = generic(
+        b, loc, {hidden}, init,
+        {projection(ctx, 2, {0, 1}), projection(ctx, 2, {0, 1})}, {par, par},
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          linalg::YieldOp::create(
+              nb, nl, applyActivation(nb, nl, activation.kind, args[0]));
+        });
+  } else {
+    // Gate and linear halves as two views of fc1's output (or fc1 and fc3).
+    AffineExpr r = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx);
+    Value gateSource = hidden, linearSource = hidden;
+    AffineMap gateMap, linearMap;
+    switch (*activation.layout) {
+    case GateLayout::separate:
+      linearSource =
+          matmulTransposed(b, loc, tokens, weights.fc3, weights.fc3Bias);
+      gateMap = linearMap = projection(ctx, 2, {0, 1});
+      break;
+    case GateLayout::interleaved:
+      gateMap = AffineMap::get(2, 0, {r, i * 2}, ctx);
+      linearMap = AffineMap::get(2, 0, {r, i * 2 + 1}, ctx);
+      break;
+    case GateLayout::concatenated: {
+      // The callers reject a dynamic I: the offset of the linear half is
+      // part of the indexing map.
+      int64_t interSize =
+          cast<ShapedType>(weights.fc2.getType()).getDimSize(1);
+      assert(!ShapedType::isDynamic(interSize) && "dynamic concatenated I");
+      gateMap = projection(ctx, 2, {0, 1});
+      linearMap = AffineMap::get(2, 0, {r, i + interSize}, ctx);
+      break;
+    }
+    }
+    activated = generic(
+        b, loc, {gateSource, linearSource}, init,
+        {gateMap, linearMap, projection(ctx, 2, {0, 1})}, {par, par},
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          linalg::YieldOp::create(
+              nb, nl, applySwiGLU(nb, nl, activation, args[0], args[1]));
+        });
+  }
+  return matmulTransposed(b, loc, activated, weights.fc2, weights.fc2Bias);
+}
+
+namespace {
+
+/// Rank-reduced slice of expert `expert` from an [E, ...] tensor.
+Value expertSlice(OpBuilder &b, Location loc, Value stacked, Value expert) {
+  if (!stacked)
+    return Value();
+  auto type = cast<RankedTensorType>(stacked.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  offsets[0] = expert;
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, stacked);
+  sizes[0] = b.getIndexAttr(1);
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                         type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, sliceType, stacked, offsets,
+                                        sizes, strides);
+}
+
+struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
+  ExpertsOpLowering(MLIRContext *ctx, const MoEToLinalgOptions &options)
+      : OpConversionPattern(ctx), options(options) {}
+
+  LogicalResult
+  matchAndRewrite(ExpertsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (op.getGateLayout() == GateLayout::concatenated &&
+        op.getFc2Weights().getType().isDynamicDim(2))
+      return rewriter.notifyMatchFailure(
+          op, "concatenated swiglu needs a static intermediate size");
+    Value tokens = adaptor.getTokens();
+    Value offsets = adaptor.getOffsets();
+    RankedTensorType resultType = op.getResult().getType();
+    int64_t numExperts = op.getNumExperts();
+
+    OpFoldResult rows = tensor::getMixedSize(rewriter, loc, tokens, 0);
+    OpFoldResult hidden = tensor::getMixedSize(rewriter, loc, tokens, 1);
+    Value numRows = getValueOrCreateConstantIndexOp(rewriter, loc, rows);
+
+    // The expert ranges must tile [0, N) exactly, or rows would be left
+    // unwritten.
+    auto offsetAt = [&](OpBuilder &b, Value index) -> Value {
+      Value raw = tensor::ExtractOp::create(b, loc, offsets, index);
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+    };
+    Value first = offsetAt(rewriter, indexConstant(rewriter, loc, 0));
+    Value last = offsetAt(rewriter, indexConstant(rewriter, loc, numExperts));
+    Value tiles = arith::AndIOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, first,
+                              indexConstant(rewriter, loc, 0)),
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, last,
+                              numRows));
+    emitRuntimeCheck(rewriter, loc, options, tiles,
+                     "moe.experts: offsets must start at 0 and end at the "
+                     "number of sorted rows");
+
+    Value init = emptyTensor(rewriter, loc, {rows, hidden},
+                             resultType.getElementType());
+    ActivationSpec activation = getActivationSpec(op);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, indexConstant(rewriter, loc, 0),
+        indexConstant(rewriter, loc, numExperts),
+        indexConstant(rewriter, loc, 1), ValueRange{init},
+        [&](OpBuilder &b, Location nl, Value expert, ValueRange iterArgs) {
+          Value begin = offsetAt(b, expert);
+          Value next = arith::AddIOp::create(b, nl, expert,
+                                             indexConstant(b, nl, 1));
+          Value end = offsetAt(b, next);
+          Value ordered = arith::AndIOp::create(
+              b, nl,
+              arith::CmpIOp::create(b, nl, arith::CmpIPredicate::sle, begin,
+                                    end),
+              arith::CmpIOp::create(b, nl, arith::CmpIPredicate::sle, end,
+                                    numRows));
+          emitRuntimeCheck(b, nl, options, ordered,
+                           "moe.experts: offsets must be non-decreasing");
+          Value count = arith::SubIOp::create(b, nl, end, begin);
+          SmallVector<OpFoldResult> offsetsIdx = {begin, b.getIndexAttr(0)};
+          SmallVector<OpFoldResult> sizes = {count, hidden};
+          SmallVector<OpFoldResult> strides = {b.getIndexAttr(1),
+                                               b.getIndexAttr(1)};
+          Value slice = tensor::ExtractSliceOp::create(b, nl, tokens,
+                                                       offsetsIdx, sizes,
+                                                       strides);
+          ExpertWeights weights{
+              expertSlice(b, nl, adaptor.getFc1Weights(), expert),
+              expertSlice(b, nl, adaptor.getFc1Bias(), expert),
+              expertSlice(b, nl, adaptor.getFc2Weights(), expert),
+              expertSlice(b, nl, adaptor.getFc2Bias(), expert),
+              expertSlice(b, nl, adaptor.getFc3Weights(), expert),
+              expertSlice(b, nl, adaptor.getFc3Bias(), expert)};
+          Value expertOut = buildExpertFFN(b, nl, slice, weights, activation);
+          Value updated = tensor::InsertSliceOp::create(
+              b, nl, expertOut, iterArgs[0], offsetsIdx, sizes, strides);
+          scf::YieldOp::create(b, nl, updated);
+        });
+    Value result = loop.getResult(0);
+    if (result.getType() != resultType)
+      result = tensor::CastOp::create(rewriter, loc, resultType, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  MoEToLinalgOptions options;
+};
+
+struct FFNDenseOpLowering : OpConversionPattern<FFNDenseOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(FFNDenseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getGateLayout() == GateLayout::concatenated &&
+        op.getFc2Weights().getType().isDynamicDim(1))
+      return rewriter.notifyMatchFailure(
+          op, "concatenated swiglu needs a static intermediate size");
+    ExpertWeights weights{adaptor.getFc1Weights(), adaptor.getFc1Bias(),
+                          adaptor.getFc2Weights(), adaptor.getFc2Bias(),
+                          adaptor.getFc3Weights(), adaptor.getFc3Bias()};
+    Value result = buildExpertFFN(rewriter, op.getLoc(), adaptor.getTokens(),
+                                  weights, getActivationSpec(op));
+    if (result.getType() != op.getResult().getType())
+      result = tensor::CastOp::create(rewriter, op.getLoc(),
+                                      op.getResult().getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateExpertFFNLoweringPatterns(RewritePatternSet &patterns,
+                                       const MoEToLinalgOptions &options) {
+  patterns.add<ExpertsOpLowering>(patterns.getContext(), options);
+  patterns.add<FFNDenseOpLowering>(patterns.getContext());
+}
+
+} // namespace moe::lowering

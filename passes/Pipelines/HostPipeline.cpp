@@ -1,0 +1,48 @@
+//===- HostPipeline.cpp - moe ops to LLVM for the host --------------------===//
+
+#include "moe/Passes/Pipelines.h"
+#include "moe/Passes/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void moe::buildHostPipeline(OpPassManager &pm,
+                            const HostPipelineOptions &options) {
+  ConvertMoEToLinalgOptions lowering;
+  lowering.runtimeChecks = options.runtimeChecks;
+  pm.addPass(createConvertMoEToLinalg(lowering));
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createSCFToControlFlowPass());
+  // erf and friends have no LLVM intrinsic: call libm.
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void moe::registerPipelines() {
+  PassPipelineRegistration<HostPipelineOptions>(
+      "moe-host-pipeline",
+      "Lower moe ops on tensors to the LLVM dialect for the host (runs under "
+      "mlir-runner)",
+      buildHostPipeline);
+}

@@ -1,0 +1,44 @@
+# -*- Python -*-
+# lit configuration of the moe-mlir test suite.
+
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "MOE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".c"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.moe_obj_root, "test")
+config.excludes = ["lib", "CMakeLists.txt", "README.md", "lit.cfg.py",
+                   "lit.site.cfg.py", "Inputs"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["moe-opt", "mlir-opt", "mlir-runner", "moe-capi-test"], tool_dirs)
+
+# Numerics: the runtime prints memrefs, a numpy reference checks them.
+runner_libs = ",".join(
+    os.path.join(config.llvm_lib_dir, lib)
+    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
+config.substitutions.append(
+    ("%host_runner",
+     "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
+config.substitutions.append(("%python", config.python3))
+config.substitutions.append(
+    ("%moe_check", config.python3 + " " +
+     os.path.join(config.moe_src_root, "test", "lib", "check_numerics.py")))
+config.substitutions.append(("%moe_src_root", config.moe_src_root))
+config.substitutions.append(("%moe_obj_root", config.moe_obj_root))
+
+# numpy is needed by every numeric test.
+if os.system(config.python3 + " -c 'import numpy' 2>/dev/null") == 0:
+    config.available_features.add("numpy")
+# ptxas (CUDA) and a GPU are optional: tests that need them say REQUIRES.
+if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")

@@ -1,0 +1,29 @@
+//===- moe-opt.cpp - the moe-mlir optimizer driver ------------------------===//
+//
+// mlir-opt with the moe-mlir dialects, passes and pipelines added: every
+// upstream dialect, extension and pass is available too, so moe IR and the
+// IR it lowers to can be processed by one tool.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/InitAllDialects.h"
+#include "moe/InitAllPasses.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  moe::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  moe::registerAllDialects(registry);
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "moe-mlir optimizer driver\n", registry));
+}
