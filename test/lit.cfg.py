@@ -34,6 +34,9 @@ config.substitutions.append(
     ("%moe_check", config.python3 + " " +
      os.path.join(config.moe_src_root, "test", "lib", "check_numerics.py")))
 config.substitutions.append(("%moe_src_root", config.moe_src_root))
+config.substitutions.append(("%cmake_generator", config.cmake_generator))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%moe_obj_root", config.moe_obj_root))
 
 # numpy is needed by every numeric test.

@@ -30,8 +30,9 @@ void moe::buildHostPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
+  // Subview metadata expands into affine.apply, so affine is lowered after.
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   // erf and friends have no LLVM intrinsic: call libm.
   pm.addPass(createConvertMathToLibmPass());
