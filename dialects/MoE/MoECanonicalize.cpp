@@ -33,8 +33,8 @@ struct DropZeroCorrectionBias : OpRewritePattern<RouteOp> {
                                 PatternRewriter &rewriter) const override {
     if (!isZeroSplat(op.getCorrectionBias()))
       return failure();
-    rewriter.modifyOpInPlace(
-        op, [&] { op.getCorrectionBiasMutable().clear(); });
+    rewriter.modifyOpInPlace(op,
+                             [&] { op.getCorrectionBiasMutable().clear(); });
     return success();
   }
 };
@@ -73,8 +73,8 @@ struct FoldUnitRoutingWeights : OpRewritePattern<RouteOp> {
                               op.getScale().convertToDouble()));
     SmallVector<Value> dynamicSizes;
     if (type.isDynamicDim(0))
-      dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc,
-                                                   op.getLogits(), 0));
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, op.getLogits(), 0));
     Value empty = tensor::EmptyOp::create(rewriter, loc, type, dynamicSizes);
     Value filled =
         linalg::FillOp::create(rewriter, loc, scale, empty).getResult(0);
@@ -84,14 +84,12 @@ struct FoldUnitRoutingWeights : OpRewritePattern<RouteOp> {
 };
 
 /// A zero bias on any of the FFN matmuls adds nothing.
-template <typename OpTy>
-struct DropZeroFFNBias : OpRewritePattern<OpTy> {
+template <typename OpTy> struct DropZeroFFNBias : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    MutableOperandRange biases[] = {op.getFc1BiasMutable(),
-                                    op.getFc2BiasMutable(),
-                                    op.getFc3BiasMutable()};
+    MutableOperandRange biases[] = {
+        op.getFc1BiasMutable(), op.getFc2BiasMutable(), op.getFc3BiasMutable()};
     for (MutableOperandRange &bias : biases) {
       if (bias.empty() || !isZeroSplat(bias[0].get()))
         continue;

@@ -41,9 +41,9 @@ static LogicalResult verifyShape(Operation *op, Value value, StringRef name,
                                  ArrayRef<int64_t> expected) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getRank() != static_cast<int64_t>(expected.size()))
-    return op->emitOpError() << name << " must have rank " << expected.size()
-                             << " (expected shape " << formatShape(expected)
-                             << "), got " << type;
+    return op->emitOpError()
+           << name << " must have rank " << expected.size()
+           << " (expected shape " << formatShape(expected) << "), got " << type;
   for (auto [actual, want] : llvm::zip(type.getShape(), expected))
     if (!extentsAgree(actual, want))
       return op->emitOpError()
@@ -57,9 +57,9 @@ static LogicalResult verifySameElementType(Operation *op, Value value,
                                            StringRef expectedName) {
   Type actual = cast<ShapedType>(value.getType()).getElementType();
   if (actual != expected)
-    return op->emitOpError() << name << " element type " << actual
-                             << " does not match the " << expectedName
-                             << " element type " << expected;
+    return op->emitOpError()
+           << name << " element type " << actual << " does not match the "
+           << expectedName << " element type " << expected;
   return success();
 }
 
@@ -74,9 +74,7 @@ static int64_t productExtent(int64_t a, int64_t b) {
 // RouteOp
 //===----------------------------------------------------------------------===//
 
-int64_t RouteOp::getNumExperts() {
-  return getLogits().getType().getDimSize(1);
-}
+int64_t RouteOp::getNumExperts() { return getLogits().getType().getDimSize(1); }
 
 LogicalResult RouteOp::verify() {
   RankedTensorType logitsType = getLogits().getType();
@@ -105,8 +103,7 @@ LogicalResult RouteOp::verify() {
   }
   double scale = getScale().convertToDouble();
   if (!std::isfinite(scale) || scale <= 0.0)
-    return emitOpError("scale must be a finite positive number, got ")
-           << scale;
+    return emitOpError("scale must be a finite positive number, got ") << scale;
 
   if (getNGroup().has_value() != getTopkGroup().has_value())
     return emitOpError("n_group and topk_group must be given together");
@@ -123,9 +120,9 @@ LogicalResult RouteOp::verify() {
            << selectedGroups << " must be in [1, " << numGroups << "]";
   int64_t reachable = selectedGroups * (numExperts / numGroups);
   if (reachable < k)
-    return emitOpError("k = ") << k << " exceeds the " << reachable
-                               << " experts in the " << selectedGroups
-                               << " selected groups";
+    return emitOpError("k = ")
+           << k << " exceeds the " << reachable << " experts in the "
+           << selectedGroups << " selected groups";
   return success();
 }
 
@@ -248,9 +245,9 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
     return failure();
 
   // Biases.
-  if (ffn.fc1Bias && failed(verifyShape(o, ffn.fc1Bias, "fc1 bias",
-                                        withExperts({productExtent(
-                                            factor, inter)}))))
+  if (ffn.fc1Bias &&
+      failed(verifyShape(o, ffn.fc1Bias, "fc1 bias",
+                         withExperts({productExtent(factor, inter)}))))
     return failure();
   if (ffn.fc2Bias &&
       failed(verifyShape(o, ffn.fc2Bias, "fc2 bias", withExperts({hidden}))))
@@ -261,13 +258,13 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
 
   // One element type throughout (quantised weights come with QMoE support).
   std::pair<Value, StringRef> typed[] = {
-      {ffn.fc1, "fc1 weights"}, {ffn.fc1Bias, "fc1 bias"},
-      {ffn.fc2, "fc2 weights"}, {ffn.fc2Bias, "fc2 bias"},
-      {ffn.fc3, "fc3 weights"}, {ffn.fc3Bias, "fc3 bias"},
+      {ffn.fc1, "fc1 weights"},  {ffn.fc1Bias, "fc1 bias"},
+      {ffn.fc2, "fc2 weights"},  {ffn.fc2Bias, "fc2 bias"},
+      {ffn.fc3, "fc3 weights"},  {ffn.fc3Bias, "fc3 bias"},
       {op.getResult(), "result"}};
   for (auto [value, name] : typed)
-    if (value && failed(verifySameElementType(o, value, name, elementType,
-                                              "tokens")))
+    if (value &&
+        failed(verifySameElementType(o, value, name, elementType, "tokens")))
       return failure();
   return verifyShape(o, op.getResult(), "result",
                      {tokensType.getDimSize(0), hidden});
@@ -295,16 +292,14 @@ LogicalResult ExpertsOp::verify() {
                        "elements, got ")
            << offsetsType;
   int64_t numExperts = getNumExperts();
-  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(),
-                  getFc2Weights(), getFc2Bias(),  getFc3Weights(),
-                  getFc3Bias(), {numExperts}};
+  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(), getFc2Weights(),
+                  getFc2Bias(), getFc3Weights(), getFc3Bias(), {numExperts}};
   if (failed(verifyFFN(*this, ffn)))
     return failure();
   if (std::optional<ArrayAttr> placements = getPlacements())
     if (static_cast<int64_t>(placements->size()) != numExperts)
-      return emitOpError("has ")
-             << placements->size() << " placements for " << numExperts
-             << " experts";
+      return emitOpError("has ") << placements->size() << " placements for "
+                                 << numExperts << " experts";
   return success();
 }
 
@@ -313,9 +308,8 @@ LogicalResult ExpertsOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult FFNDenseOp::verify() {
-  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(),
-                  getFc2Weights(), getFc2Bias(),  getFc3Weights(),
-                  getFc3Bias(), {}};
+  FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(), getFc2Weights(),
+                  getFc2Bias(), getFc3Weights(), getFc3Bias(), {}};
   return verifyFFN(*this, ffn);
 }
 
@@ -348,8 +342,7 @@ LogicalResult CombineOp::verify() {
                                    outType.getElementType(),
                                    "expert outputs")) ||
       failed(verifySameElementType(*this, getResult(), "result",
-                                   outType.getElementType(),
-                                   "expert outputs")))
+                                   outType.getElementType(), "expert outputs")))
     return failure();
   return success();
 }
@@ -549,7 +542,8 @@ static void printPlacements(OpAsmPrinter &printer, Operation *,
     return;
   printer << "placements [";
   llvm::interleaveComma(placements, printer, [&](Attribute attr) {
-    printer << stringifyExpertPlacement(cast<ExpertPlacementAttr>(attr).getValue());
+    printer << stringifyExpertPlacement(
+        cast<ExpertPlacementAttr>(attr).getValue());
   });
   printer << ']';
 }

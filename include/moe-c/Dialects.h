@@ -1,4 +1,5 @@
-/*===- moe-c/Dialects.h - C API of the moe-mlir dialects -----------*- C -*-===*\
+/*===- moe-c/Dialects.h - C API of the moe-mlir dialects -----------*- C
+-*-===*\
 |*                                                                            *|
 |* For embedding moe-mlir in tools written against MLIR's C API (or its       *|
 |* Python bindings): dialect handles and pass registration.                   *|

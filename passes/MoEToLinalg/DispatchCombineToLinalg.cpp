@@ -36,10 +36,10 @@ Value toIndex(OpBuilder &b, Location loc, Value value) {
 }
 
 /// A loop over [0, count) carrying `inits`; `body` returns the new values.
-ValueRange forEach(OpBuilder &b, Location loc, Value count, ValueRange inits,
-                   function_ref<SmallVector<Value>(OpBuilder &, Location,
-                                                   Value, ValueRange)>
-                       body) {
+ValueRange forEach(
+    OpBuilder &b, Location loc, Value count, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body) {
   auto loop = scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0), count, indexConstant(b, loc, 1), inits,
       [&](OpBuilder &nb, Location nl, Value iv, ValueRange iterArgs) {
@@ -74,17 +74,17 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
       Value token = arith::DivUIOp::create(b, nl, assignment, kValue);
       Value slot = arith::RemUIOp::create(b, nl, assignment, kValue);
       Value expert = toIndex(
-          b, nl, tensor::ExtractOp::create(b, nl, ids, ValueRange{token, slot}));
+          b, nl,
+          tensor::ExtractOp::create(b, nl, ids, ValueRange{token, slot}));
       emitRuntimeCheck(b, nl, options, inRange(b, nl, expert, expertsValue),
                        "moe.dispatch: expert id out of range [0, E)");
       return expert;
     };
 
     // Token copies per expert.
-    Value zeros = filledTensor(rewriter, loc,
-                               {rewriter.getIndexAttr(numExperts)},
-                               arith::ConstantIntOp::create(rewriter, loc, i64,
-                                                            0));
+    Value zeros =
+        filledTensor(rewriter, loc, {rewriter.getIndexAttr(numExperts)},
+                     arith::ConstantIntOp::create(rewriter, loc, i64, 0));
     Value counts =
         forEach(rewriter, loc, numRows, {zeros},
                 [&](OpBuilder &b, Location nl, Value a, ValueRange iter) {
@@ -97,22 +97,20 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
                 })[0];
 
     // Exclusive prefix sum: offsets[e + 1] = offsets[e] + counts[e].
-    Value offsetsInit = filledTensor(
-        rewriter, loc, {rewriter.getIndexAttr(numExperts + 1)},
-        arith::ConstantIntOp::create(rewriter, loc, i64, 0));
-    Value offsets =
-        forEach(rewriter, loc, expertsValue, {offsetsInit},
-                [&](OpBuilder &b, Location nl, Value e, ValueRange iter) {
-                  Value start =
-                      tensor::ExtractOp::create(b, nl, iter[0], ValueRange{e});
-                  Value count =
-                      tensor::ExtractOp::create(b, nl, counts, ValueRange{e});
-                  Value next = arith::AddIOp::create(b, nl, e,
-                                                     indexConstant(b, nl, 1));
-                  return SmallVector<Value>{tensor::InsertOp::create(
-                      b, nl, arith::AddIOp::create(b, nl, start, count),
-                      iter[0], ValueRange{next})};
-                })[0];
+    Value offsetsInit =
+        filledTensor(rewriter, loc, {rewriter.getIndexAttr(numExperts + 1)},
+                     arith::ConstantIntOp::create(rewriter, loc, i64, 0));
+    Value offsets = forEach(
+        rewriter, loc, expertsValue, {offsetsInit},
+        [&](OpBuilder &b, Location nl, Value e, ValueRange iter) {
+          Value start =
+              tensor::ExtractOp::create(b, nl, iter[0], ValueRange{e});
+          Value count = tensor::ExtractOp::create(b, nl, counts, ValueRange{e});
+          Value next = arith::AddIOp::create(b, nl, e, indexConstant(b, nl, 1));
+          return SmallVector<Value>{tensor::InsertOp::create(
+              b, nl, arith::AddIOp::create(b, nl, start, count), iter[0],
+              ValueRange{next})};
+        })[0];
 
     // Place every copy at its expert's cursor; equal experts keep order.
     Value permInit = emptyTensor(rewriter, loc, {numRows}, i64);
@@ -124,12 +122,11 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
                                                            ValueRange{expert});
                   Value slot = toIndex(b, nl, cursor);
                   Value assignment = arith::IndexCastOp::create(b, nl, i64, a);
-                  Value placed = tensor::InsertOp::create(b, nl, assignment,
-                                                          iter[1],
-                                                          ValueRange{slot});
+                  Value placed = tensor::InsertOp::create(
+                      b, nl, assignment, iter[1], ValueRange{slot});
                   Value advanced = tensor::InsertOp::create(
-                      b, nl, arith::AddIOp::create(b, nl, cursor, one),
-                      iter[0], ValueRange{expert});
+                      b, nl, arith::AddIOp::create(b, nl, cursor, one), iter[0],
+                      ValueRange{expert});
                   return SmallVector<Value>{advanced, placed};
                 })[1];
 
@@ -142,8 +139,8 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
         {projection(ctx, 2, {0}), projection(ctx, 2, {0, 1})},
         {kParallel, kParallel},
         [&](OpBuilder &b, Location nl, ValueRange args) {
-          Value token = arith::DivUIOp::create(b, nl, toIndex(b, nl, args[0]),
-                                               kValue);
+          Value token =
+              arith::DivUIOp::create(b, nl, toIndex(b, nl, args[0]), kValue);
           Value h = linalg::IndexOp::create(b, nl, 1);
           linalg::YieldOp::create(
               b, nl,
@@ -156,10 +153,9 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
         return value;
       return tensor::CastOp::create(rewriter, loc, wanted, value);
     };
-    rewriter.replaceOp(
-        op, {castTo(sorted, op.getSorted().getType()),
-             castTo(offsets, op.getOffsets().getType()),
-             castTo(perm, op.getPermutation().getType())});
+    rewriter.replaceOp(op, {castTo(sorted, op.getSorted().getType()),
+                            castTo(offsets, op.getOffsets().getType()),
+                            castTo(perm, op.getPermutation().getType())});
     return success();
   }
 
@@ -196,31 +192,28 @@ struct CombineOpLowering : OpConversionPattern<CombineOp> {
     // starts at -1 so a repeated entry is caught: N distinct in-range entries
     // then cover every assignment.
     Value unset = arith::ConstantIntOp::create(rewriter, loc, i64, -1);
-    Value rowOf =
-        forEach(rewriter, loc, numRows,
-                {filledTensor(rewriter, loc, {numRows}, unset)},
-                [&](OpBuilder &b, Location nl, Value r, ValueRange iter) {
-                  Value assignment = toIndex(
-                      b, nl, tensor::ExtractOp::create(b, nl, perm, r));
-                  emitRuntimeCheck(b, nl, options,
-                                   inRange(b, nl, assignment, numRows),
-                                   "moe.combine: permutation entry out of "
-                                   "range [0, T * k)");
-                  if (options.runtimeChecks) {
-                    Value previous = tensor::ExtractOp::create(
-                        b, nl, iter[0], ValueRange{assignment});
-                    emitRuntimeCheck(
-                        b, nl, options,
-                        arith::CmpIOp::create(b, nl, arith::CmpIPredicate::eq,
-                                              previous, unset),
-                        "moe.combine: the permutation repeats an entry");
-                  }
-                  Value row = arith::IndexCastOp::create(b, nl, i64, r);
-                  return SmallVector<Value>{tensor::InsertOp::create(
-                      b, nl, row, iter[0], ValueRange{assignment})};
-                })[0];
-    auto rowsType =
-        RankedTensorType::get({ShapedType::kDynamic, k}, i64);
+    Value rowOf = forEach(
+        rewriter, loc, numRows, {filledTensor(rewriter, loc, {numRows}, unset)},
+        [&](OpBuilder &b, Location nl, Value r, ValueRange iter) {
+          Value assignment =
+              toIndex(b, nl, tensor::ExtractOp::create(b, nl, perm, r));
+          emitRuntimeCheck(b, nl, options, inRange(b, nl, assignment, numRows),
+                           "moe.combine: permutation entry out of "
+                           "range [0, T * k)");
+          if (options.runtimeChecks) {
+            Value previous = tensor::ExtractOp::create(b, nl, iter[0],
+                                                       ValueRange{assignment});
+            emitRuntimeCheck(b, nl, options,
+                             arith::CmpIOp::create(b, nl,
+                                                   arith::CmpIPredicate::eq,
+                                                   previous, unset),
+                             "moe.combine: the permutation repeats an entry");
+          }
+          Value row = arith::IndexCastOp::create(b, nl, i64, r);
+          return SmallVector<Value>{tensor::InsertOp::create(
+              b, nl, row, iter[0], ValueRange{assignment})};
+        })[0];
+    auto rowsType = RankedTensorType::get({ShapedType::kDynamic, k}, i64);
     Value rowsByToken = tensor::ExpandShapeOp::create(
         rewriter, loc, rowsType, rowOf, ArrayRef<ReassociationIndices>{{0, 1}},
         ArrayRef<OpFoldResult>{numTokens, rewriter.getIndexAttr(k)});
@@ -241,8 +234,8 @@ struct CombineOpLowering : OpConversionPattern<CombineOp> {
               tensor::ExtractOp::create(b, nl, outputs, ValueRange{row, h});
           Value weighted = arith::MulFOp::create(b, nl, args[0], value);
           linalg::YieldOp::create(
-              b, nl, {arith::AddFOp::create(b, nl, args[2], weighted)
-                          .getResult()});
+              b, nl,
+              {arith::AddFOp::create(b, nl, args[2], weighted).getResult()});
         });
     if (result.getType() != op.getResult().getType())
       result = tensor::CastOp::create(rewriter, loc, op.getResult().getType(),

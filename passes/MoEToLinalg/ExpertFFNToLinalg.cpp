@@ -39,22 +39,21 @@ static Value matmulTransposed(OpBuilder &b, Location loc, Value x, Value w,
        projection(ctx, 3, {0, 1})},
       {par, par, red}, [](OpBuilder &nb, Location nl, ValueRange args) {
         Value mul = arith::MulFOp::create(nb, nl, args[0], args[1]);
-        linalg::YieldOp::create(nb, nl,
-                                {arith::AddFOp::create(nb, nl, args[2], mul)
-                                     .getResult()});
+        linalg::YieldOp::create(
+            nb, nl, {arith::AddFOp::create(nb, nl, args[2], mul).getResult()});
       });
   if (!bias)
     return product;
   Value init = emptyTensor(b, loc, {rows, cols}, elementType);
-  return generic(b, loc, {product, bias}, init,
-                 {projection(ctx, 2, {0, 1}), projection(ctx, 2, {1}),
-                  projection(ctx, 2, {0, 1})},
-                 {par, par}, [](OpBuilder &nb, Location nl, ValueRange args) {
-                   linalg::YieldOp::create(
-                       nb, nl,
-                       {arith::AddFOp::create(nb, nl, args[0], args[1])
-                            .getResult()});
-                 });
+  return generic(
+      b, loc, {product, bias}, init,
+      {projection(ctx, 2, {0, 1}), projection(ctx, 2, {1}),
+       projection(ctx, 2, {0, 1})},
+      {par, par}, [](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nl,
+            {arith::AddFOp::create(nb, nl, args[0], args[1]).getResult()});
+      });
 }
 
 /// The scalar activation of a non-gated FFN.
@@ -80,8 +79,8 @@ static Value applyActivation(OpBuilder &b, Location loc, Activation kind,
   }
   case Activation::gelu_tanh: {
     // 0.5 h (1 + tanh(sqrt(2/pi) (h + 0.044715 h^3)))
-    Value cube = arith::MulFOp::create(b, loc, h,
-                                       arith::MulFOp::create(b, loc, h, h));
+    Value cube =
+        arith::MulFOp::create(b, loc, h, arith::MulFOp::create(b, loc, h, h));
     Value inner = arith::AddFOp::create(
         b, loc, h,
         arith::MulFOp::create(b, loc, floatConstant(b, loc, type, 0.044715),
@@ -102,9 +101,8 @@ static Value applyActivation(OpBuilder &b, Location loc, Activation kind,
 }
 
 /// g * sigmoid(alpha g) * (l + beta), with g <= limit and |l| <= limit.
-static Value applySwiGLU(OpBuilder &b, Location loc,
-                         const ActivationSpec &spec, Value gate,
-                         Value linear) {
+static Value applySwiGLU(OpBuilder &b, Location loc, const ActivationSpec &spec,
+                         Value gate, Value linear) {
   Type type = gate.getType();
   if (spec.limit) {
     Value hi = floatConstant(b, loc, type, *spec.limit);
@@ -116,8 +114,8 @@ static Value applySwiGLU(OpBuilder &b, Location loc,
   Value scaledGate = arith::MulFOp::create(
       b, loc, floatConstant(b, loc, type, spec.alpha), gate);
   Value glu = arith::MulFOp::create(b, loc, gate, sigmoid(b, loc, scaledGate));
-  Value shifted = arith::AddFOp::create(
-      b, loc, linear, floatConstant(b, loc, type, spec.beta));
+  Value shifted = arith::AddFOp::create(b, loc, linear,
+                                        floatConstant(b, loc, type, spec.beta));
   return arith::MulFOp::create(b, loc, glu, shifted);
 }
 
@@ -127,8 +125,7 @@ Value buildExpertFFN(OpBuilder &b, Location loc, Value tokens,
   MLIRContext *ctx = b.getContext();
   Type elementType = cast<ShapedType>(tokens.getType()).getElementType();
   auto par = utils::IteratorType::parallel;
-  Value hidden =
-      matmulTransposed(b, loc, tokens, weights.fc1, weights.fc1Bias);
+  Value hidden = matmulTransposed(b, loc, tokens, weights.fc1, weights.fc1Bias);
   OpFoldResult rows = tensor::getMixedSize(b, loc, tokens, 0);
   // I is fc2's input extent.
   OpFoldResult inter = tensor::getMixedSize(b, loc, weights.fc2, 1);
@@ -161,8 +158,7 @@ Value buildExpertFFN(OpBuilder &b, Location loc, Value tokens,
     case GateLayout::concatenated: {
       // The callers reject a dynamic I: the offset of the linear half is
       // part of the indexing map.
-      int64_t interSize =
-          cast<ShapedType>(weights.fc2.getType()).getDimSize(1);
+      int64_t interSize = cast<ShapedType>(weights.fc2.getType()).getDimSize(1);
       assert(!ShapedType::isDynamic(interSize) && "dynamic concatenated I");
       gateMap = projection(ctx, 2, {0, 1});
       linearMap = AffineMap::get(2, 0, {r, i + interSize}, ctx);
@@ -237,8 +233,8 @@ struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
                      "moe.experts: offsets must start at 0 and end at the "
                      "number of sorted rows");
 
-    Value init = emptyTensor(rewriter, loc, {rows, hidden},
-                             resultType.getElementType());
+    Value init =
+        emptyTensor(rewriter, loc, {rows, hidden}, resultType.getElementType());
     ActivationSpec activation = getActivationSpec(op);
     auto loop = scf::ForOp::create(
         rewriter, loc, indexConstant(rewriter, loc, 0),
@@ -246,8 +242,8 @@ struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
         indexConstant(rewriter, loc, 1), ValueRange{init},
         [&](OpBuilder &b, Location nl, Value expert, ValueRange iterArgs) {
           Value begin = offsetAt(b, expert);
-          Value next = arith::AddIOp::create(b, nl, expert,
-                                             indexConstant(b, nl, 1));
+          Value next =
+              arith::AddIOp::create(b, nl, expert, indexConstant(b, nl, 1));
           Value end = offsetAt(b, next);
           Value ordered = arith::AndIOp::create(
               b, nl,
@@ -262,9 +258,8 @@ struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
           SmallVector<OpFoldResult> sizes = {count, hidden};
           SmallVector<OpFoldResult> strides = {b.getIndexAttr(1),
                                                b.getIndexAttr(1)};
-          Value slice = tensor::ExtractSliceOp::create(b, nl, tokens,
-                                                       offsetsIdx, sizes,
-                                                       strides);
+          Value slice = tensor::ExtractSliceOp::create(
+              b, nl, tokens, offsetsIdx, sizes, strides);
           ExpertWeights weights{
               expertSlice(b, nl, adaptor.getFc1Weights(), expert),
               expertSlice(b, nl, adaptor.getFc1Bias(), expert),

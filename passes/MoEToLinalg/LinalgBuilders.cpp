@@ -62,8 +62,7 @@ Value sigmoid(OpBuilder &b, Location loc, Value x) {
                                arith::AddFOp::create(b, loc, one, negExp));
 }
 
-SmallVector<OpFoldResult> tensorSizes(OpBuilder &b, Location loc,
-                                      Value value) {
+SmallVector<OpFoldResult> tensorSizes(OpBuilder &b, Location loc, Value value) {
   return tensor::getMixedSizes(b, loc, value);
 }
 

@@ -1,4 +1,5 @@
-//===- LinalgBuilders.h - small builders shared by moe lowerings -*- C++ -*-===//
+//===- LinalgBuilders.h - small builders shared by moe lowerings -*- C++
+//-*-===//
 //
 // Tensor and linalg.generic construction used by the moe -> linalg patterns.
 // Private to passes/MoEToLinalg.
@@ -16,9 +17,8 @@
 
 namespace moe::lowering {
 
-using BodyBuilder =
-    llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
-                            mlir::ValueRange)>;
+using BodyBuilder = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
+                                            mlir::ValueRange)>;
 
 /// A float constant of `type` (f16, bf16, f32, f64).
 mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
@@ -58,14 +58,13 @@ mlir::AffineMap projection(mlir::MLIRContext *ctx, unsigned numDims,
 mlir::Value sigmoid(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
 /// The extents of `value`, static ones as attributes.
-llvm::SmallVector<mlir::OpFoldResult> tensorSizes(mlir::OpBuilder &b,
-                                                  mlir::Location loc,
-                                                  mlir::Value value);
+llvm::SmallVector<mlir::OpFoldResult>
+tensorSizes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
 
 /// Emits `cf.assert(condition, message)` when runtime checks are enabled.
 void emitRuntimeCheck(mlir::OpBuilder &b, mlir::Location loc,
-                      const MoEToLinalgOptions &options,
-                      mlir::Value condition, llvm::StringRef message);
+                      const MoEToLinalgOptions &options, mlir::Value condition,
+                      llvm::StringRef message);
 
 /// The FFN of one expert (or of a dense/shared expert) on 2-D operands.
 struct ExpertWeights {
@@ -85,8 +84,7 @@ mlir::Value buildExpertFFN(mlir::OpBuilder &b, mlir::Location loc,
                            const ActivationSpec &activation);
 
 /// The activation parameters of a moe.experts or moe.ffn op.
-template <typename OpTy>
-ActivationSpec getActivationSpec(OpTy op) {
+template <typename OpTy> ActivationSpec getActivationSpec(OpTy op) {
   std::optional<double> limit;
   if (auto value = op.getLimit())
     limit = value->convertToDouble();
@@ -98,8 +96,8 @@ ActivationSpec getActivationSpec(OpTy op) {
 /// Pattern populators, one per lowering file.
 void populateRouteLoweringPatterns(mlir::RewritePatternSet &patterns,
                                    const MoEToLinalgOptions &options);
-void populateDispatchCombineLoweringPatterns(
-    mlir::RewritePatternSet &patterns, const MoEToLinalgOptions &options);
+void populateDispatchCombineLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                             const MoEToLinalgOptions &options);
 void populateExpertFFNLoweringPatterns(mlir::RewritePatternSet &patterns,
                                        const MoEToLinalgOptions &options);
 

@@ -25,8 +25,7 @@ constexpr auto kParallel = utils::IteratorType::parallel;
 constexpr auto kReduction = utils::IteratorType::reduction;
 
 Value negativeInfinity(OpBuilder &b, Location loc, Type type) {
-  return floatConstant(b, loc, type,
-                       -std::numeric_limits<double>::infinity());
+  return floatConstant(b, loc, type, -std::numeric_limits<double>::infinity());
 }
 
 void yield(OpBuilder &b, Location loc, ValueRange values) {
@@ -34,10 +33,9 @@ void yield(OpBuilder &b, Location loc, ValueRange values) {
 }
 
 /// Row-wise reduction of a [T, X] tensor into [T] starting from `initial`.
-Value reduceRows(OpBuilder &b, Location loc, Value input, OpFoldResult rows,
-                 Value initial,
-                 function_ref<Value(OpBuilder &, Location, Value, Value)>
-                     combine) {
+Value reduceRows(
+    OpBuilder &b, Location loc, Value input, OpFoldResult rows, Value initial,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = b.getContext();
   Value init = filledTensor(b, loc, {rows}, initial);
   return generic(b, loc, {input}, init,
@@ -54,24 +52,25 @@ Value buildSoftmax(OpBuilder &b, Location loc, Value logits,
   MLIRContext *ctx = b.getContext();
   Type type = cast<ShapedType>(logits.getType()).getElementType();
   SmallVector<OpFoldResult> sizes = tensorSizes(b, loc, logits);
-  Value rowMax = reduceRows(b, loc, logits, rows,
-                            negativeInfinity(b, loc, type),
-                            [](OpBuilder &nb, Location nl, Value x, Value m) {
-                              return arith::MaximumFOp::create(nb, nl, x, m);
-                            });
+  Value rowMax =
+      reduceRows(b, loc, logits, rows, negativeInfinity(b, loc, type),
+                 [](OpBuilder &nb, Location nl, Value x, Value m) {
+                   return arith::MaximumFOp::create(nb, nl, x, m);
+                 });
   AffineMap full = projection(ctx, 2, {0, 1});
   AffineMap perRow = projection(ctx, 2, {0});
-  Value exps = generic(b, loc, {logits, rowMax}, emptyTensor(b, loc, sizes, type),
-                       {full, perRow, full}, {kParallel, kParallel},
-                       [](OpBuilder &nb, Location nl, ValueRange args) {
-                         Value shifted =
-                             arith::SubFOp::create(nb, nl, args[0], args[1]);
-                         yield(nb, nl, {math::ExpOp::create(nb, nl, shifted)});
-                       });
-  Value rowSum = reduceRows(b, loc, exps, rows, floatConstant(b, loc, type, 0.0),
-                            [](OpBuilder &nb, Location nl, Value x, Value s) {
-                              return arith::AddFOp::create(nb, nl, x, s);
-                            });
+  Value exps =
+      generic(b, loc, {logits, rowMax}, emptyTensor(b, loc, sizes, type),
+              {full, perRow, full}, {kParallel, kParallel},
+              [](OpBuilder &nb, Location nl, ValueRange args) {
+                Value shifted = arith::SubFOp::create(nb, nl, args[0], args[1]);
+                yield(nb, nl, {math::ExpOp::create(nb, nl, shifted)});
+              });
+  Value rowSum =
+      reduceRows(b, loc, exps, rows, floatConstant(b, loc, type, 0.0),
+                 [](OpBuilder &nb, Location nl, Value x, Value s) {
+                   return arith::AddFOp::create(nb, nl, x, s);
+                 });
   return generic(b, loc, {exps, rowSum}, emptyTensor(b, loc, sizes, type),
                  {full, perRow, full}, {kParallel, kParallel},
                  [](OpBuilder &nb, Location nl, ValueRange args) {
@@ -98,7 +97,8 @@ SmallVector<Value> buildTopK(OpBuilder &b, Location loc, Value values,
 
   SmallVector<Value> columns;
   for (int64_t rank = 0; rank < k; ++rank) {
-    Value bestValue = filledTensor(b, loc, {rows}, negativeInfinity(b, loc, type));
+    Value bestValue =
+        filledTensor(b, loc, {rows}, negativeInfinity(b, loc, type));
     Value bestIndex = filledTensor(
         b, loc, {rows}, arith::ConstantIntOp::create(b, loc, i64, width));
     ValueRange best = genericMulti(
@@ -111,23 +111,22 @@ SmallVector<Value> buildTopK(OpBuilder &b, Location loc, Value values,
               nb, nl, i64, linalg::IndexOp::create(nb, nl, 1));
           Value greater = arith::CmpFOp::create(
               nb, nl, arith::CmpFPredicate::OGT, value, curValue);
-          Value equal = arith::CmpFOp::create(
-              nb, nl, arith::CmpFPredicate::OEQ, value, curValue);
-          Value lower = arith::CmpIOp::create(
-              nb, nl, arith::CmpIPredicate::slt, index, curIndex);
+          Value equal = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                              value, curValue);
+          Value lower = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt,
+                                              index, curIndex);
           // Nothing held yet, or a NaN that any number should replace.
           Value none = arith::OrIOp::create(
               nb, nl,
               arith::CmpIOp::create(
                   nb, nl, arith::CmpIPredicate::eq, curIndex,
                   arith::ConstantIntOp::create(nb, nl, i64, width)),
-              arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO,
-                                    curValue, curValue));
+              arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::UNO, curValue,
+                                    curValue));
           Value wins = arith::OrIOp::create(
               nb, nl,
-              arith::OrIOp::create(
-                  nb, nl, greater,
-                  arith::AndIOp::create(nb, nl, equal, lower)),
+              arith::OrIOp::create(nb, nl, greater,
+                                   arith::AndIOp::create(nb, nl, equal, lower)),
               none);
           Value free = arith::XOrIOp::create(
               nb, nl, isTaken,
@@ -140,17 +139,16 @@ SmallVector<Value> buildTopK(OpBuilder &b, Location loc, Value values,
     columns.push_back(best[1]);
     if (rank + 1 == k)
       break;
-    taken = generic(b, loc, {taken, best[1]},
-                    emptyTensor(b, loc, sizes, b.getI1Type()),
-                    {full, perRow, full}, {kParallel, kParallel},
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      Value index = arith::IndexCastOp::create(
-                          nb, nl, i64, linalg::IndexOp::create(nb, nl, 1));
-                      Value chosen = arith::CmpIOp::create(
-                          nb, nl, arith::CmpIPredicate::eq, index, args[1]);
-                      yield(nb, nl,
-                            {arith::OrIOp::create(nb, nl, args[0], chosen)});
-                    });
+    taken = generic(
+        b, loc, {taken, best[1]}, emptyTensor(b, loc, sizes, b.getI1Type()),
+        {full, perRow, full}, {kParallel, kParallel},
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value index = arith::IndexCastOp::create(
+              nb, nl, i64, linalg::IndexOp::create(nb, nl, 1));
+          Value chosen = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                               index, args[1]);
+          yield(nb, nl, {arith::OrIOp::create(nb, nl, args[0], chosen)});
+        });
   }
   return columns;
 }
@@ -205,9 +203,8 @@ Value maskToBestGroups(OpBuilder &b, Location loc, Value choice,
   SmallVector<AffineMap> keepMaps(groups.size(), projection(ctx, 2, {0}));
   keepMaps.push_back(projection(ctx, 2, {0, 1}));
   Value keep = generic(
-      b, loc, groups, emptyTensor(b, loc, groupSizes, b.getI1Type()),
-      keepMaps, {kParallel, kParallel},
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
+      b, loc, groups, emptyTensor(b, loc, groupSizes, b.getI1Type()), keepMaps,
+      {kParallel, kParallel}, [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value group = arith::IndexCastOp::create(
             nb, nl, nb.getI64Type(), linalg::IndexOp::create(nb, nl, 1));
         Value any = arith::ConstantIntOp::create(nb, nl, nb.getI1Type(), 0);
@@ -222,10 +219,10 @@ Value maskToBestGroups(OpBuilder &b, Location loc, Value choice,
   AffineExpr e = getAffineDimExpr(1, ctx);
   AffineMap full = projection(ctx, 2, {0, 1});
   return generic(
-      b, loc, {choice, keep}, emptyTensor(b, loc, tensorSizes(b, loc, choice), type),
+      b, loc, {choice, keep},
+      emptyTensor(b, loc, tensorSizes(b, loc, choice), type),
       {full, AffineMap::get(2, 0, {t, e.floorDiv(groupSize)}, ctx), full},
-      {kParallel, kParallel},
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
+      {kParallel, kParallel}, [&](OpBuilder &nb, Location nl, ValueRange args) {
         yield(nb, nl,
               {arith::SelectOp::create(nb, nl, args[1], args[0],
                                        negativeInfinity(nb, nl, type))});
@@ -290,9 +287,9 @@ struct RouteOpLowering : OpConversionPattern<RouteOp> {
           Value slot = linalg::IndexOp::create(nb, nl, 1);
           Value expert = args[k - 1];
           for (int64_t j = k - 2; j >= 0; --j) {
-            Value isSlot = arith::CmpIOp::create(
-                nb, nl, arith::CmpIPredicate::eq, slot,
-                indexConstant(nb, nl, j));
+            Value isSlot =
+                arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, slot,
+                                      indexConstant(nb, nl, j));
             expert = arith::SelectOp::create(nb, nl, isSlot, args[j], expert);
           }
           Value token = linalg::IndexOp::create(nb, nl, 0);
@@ -323,18 +320,18 @@ struct RouteOpLowering : OpConversionPattern<RouteOp> {
         scaleMaps.push_back(perRow);
       }
       scaleMaps.push_back(full);
-      weights = generic(
-          rewriter, loc, inputs, emptyTensor(rewriter, loc, outSizes, type),
-          scaleMaps, {kParallel, kParallel},
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value w = args[0];
-            if (sum)
-              w = arith::DivFOp::create(nb, nl, w, args[1]);
-            if (scale != 1.0)
-              w = arith::MulFOp::create(nb, nl, w,
-                                        floatConstant(nb, nl, type, scale));
-            yield(nb, nl, {w});
-          });
+      weights = generic(rewriter, loc, inputs,
+                        emptyTensor(rewriter, loc, outSizes, type), scaleMaps,
+                        {kParallel, kParallel},
+                        [&](OpBuilder &nb, Location nl, ValueRange args) {
+                          Value w = args[0];
+                          if (sum)
+                            w = arith::DivFOp::create(nb, nl, w, args[1]);
+                          if (scale != 1.0)
+                            w = arith::MulFOp::create(
+                                nb, nl, w, floatConstant(nb, nl, type, scale));
+                          yield(nb, nl, {w});
+                        });
     }
 
     auto castTo = [&](Value value, Type wanted) -> Value {

@@ -1,7 +1,7 @@
 //===- HostPipeline.cpp - moe ops to LLVM for the host --------------------===//
 
-#include "moe/Passes/Pipelines.h"
 #include "moe/Passes/Passes.h"
+#include "moe/Passes/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"

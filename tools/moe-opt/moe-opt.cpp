@@ -24,6 +24,6 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   moe::registerAllDialects(registry);
 
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "moe-mlir optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "moe-mlir optimizer driver\n", registry));
 }

@@ -46,9 +46,8 @@ protected:
 
 int countMoEOps(Operation *root) {
   int count = 0;
-  root->walk([&](Operation *op) {
-    count += isa<moe::MoEDialect>(op->getDialect());
-  });
+  root->walk(
+      [&](Operation *op) { count += isa<moe::MoEDialect>(op->getDialect()); });
   return count;
 }
 
@@ -64,8 +63,8 @@ TEST_F(MoEToLinalgTest, PatternsWorkInAnOutsideConversion) {
   moe::MoEToLinalgOptions options;
   options.runtimeChecks = false;
   moe::populateMoEToLinalgConversionPatterns(patterns, options);
-  ASSERT_TRUE(succeeded(
-      applyPartialConversion(*module, target, std::move(patterns))));
+  ASSERT_TRUE(
+      succeeded(applyPartialConversion(*module, target, std::move(patterns))));
   EXPECT_EQ(countMoEOps(*module), 0);
   int generics = 0;
   module->walk([&](linalg::GenericOp) { ++generics; });

@@ -1,8 +1,8 @@
 //===- consumer.cpp - an outside tool built on the installed package ------===//
 
+#include "moe/Dialect/MoE/MoEOps.h"
 #include "moe/InitAllDialects.h"
 #include "moe/InitAllPasses.h"
-#include "moe/Dialect/MoE/MoEOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -14,7 +14,8 @@
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    llvm::errs() << "usage: moe-consumer <input.mlir> <passes of builtin.module>\n";
+    llvm::errs()
+        << "usage: moe-consumer <input.mlir> <passes of builtin.module>\n";
     return 2;
   }
   mlir::DialectRegistry registry;
