@@ -26,9 +26,12 @@ llvm_config.add_tool_substitutions(
 runner_libs = ",".join(
     os.path.join(config.llvm_lib_dir, lib)
     for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
+# stdbuf: a failed cf.assert prints its message with puts() and aborts, which
+# would lose the message in a fully buffered pipe.
 config.substitutions.append(
     ("%host_runner",
-     "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
+     "stdbuf -oL mlir-runner -e main -entry-point-result=void -shared-libs="
+     + runner_libs))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(
     ("%moe_check", config.python3 + " " +

@@ -165,15 +165,22 @@ Value maskToBestGroups(OpBuilder &b, Location loc, Value choice,
   AffineExpr t = getAffineDimExpr(0, ctx), g = getAffineDimExpr(1, ctx),
              s = getAffineDimExpr(2, ctx);
 
-  // (best, second best) per (token, group) in one coupled reduction.
+  // (best, second best) per (token, group) in one coupled reduction over
+  // the [T, G, S] view of the scores.
   Value ninf = negativeInfinity(b, loc, type);
   SmallVector<OpFoldResult> groupSizes = {rows, b.getIndexAttr(numGroups)};
+  auto groupedType = RankedTensorType::get(
+      {choiceType.getDimSize(0), numGroups, groupSize}, type);
+  Value grouped = tensor::ExpandShapeOp::create(
+      b, loc, groupedType, choice, ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+      ArrayRef<OpFoldResult>{rows, b.getIndexAttr(numGroups),
+                             b.getIndexAttr(groupSize)});
   Value first = filledTensor(b, loc, groupSizes, ninf);
   Value second = filledTensor(b, loc, groupSizes, ninf);
   AffineMap perGroup = AffineMap::get(3, 0, {t, g}, ctx);
   ValueRange top2 = genericMulti(
-      b, loc, {choice}, {first, second},
-      {AffineMap::get(3, 0, {t, g * groupSize + s}, ctx), perGroup, perGroup},
+      b, loc, {grouped}, {first, second},
+      {AffineMap::get(3, 0, {t, g, s}, ctx), perGroup, perGroup},
       {kParallel, kParallel, kReduction},
       [&](OpBuilder &nb, Location nl, ValueRange args) {
         Value value = args[0], best = args[1], next = args[2];

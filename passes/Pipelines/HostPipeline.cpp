@@ -20,6 +20,8 @@ void moe::buildHostPipeline(OpPassManager &pm,
   ConvertMoEToLinalgOptions lowering;
   lowering.runtimeChecks = options.runtimeChecks;
   pm.addPass(createConvertMoEToLinalg(lowering));
+  // Frontends write element-wise arith/math on tensors around the MoE ops.
+  pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -36,7 +36,8 @@ func.func @main() {
   // Without placements.
   %y = moe.experts %xd, %offsets fc1 %fc1, fc2 %fc2 bias %b2, fc3 %fc3
       activation swiglu(separate)
-      : (tensor<?x4xf32>, tensor<5xi64>, tensor<4x3x4xf32>, tensor<4x4x3xf32>, tensor<4x4xf32>, tensor<4x3x4xf32>)
+      : (tensor<?x4xf32>, tensor<5xi64>, tensor<4x3x4xf32>, tensor<4x4x3xf32>, tensor<4x4xf32>,
+         tensor<4x3x4xf32>)
       -> tensor<?x4xf32>
   %y_m = bufferization.to_buffer %y : tensor<?x4xf32> to memref<?x4xf32>
   %y_u = memref.cast %y_m : memref<?x4xf32> to memref<*xf32>
@@ -46,7 +47,8 @@ func.func @main() {
   // One placement per expert, every kind used.
   %yp = moe.experts %xd, %offsets fc1 %fc1, fc2 %fc2 bias %b2, fc3 %fc3
       activation swiglu(separate) placements [gpu, pim, host, dynamic]
-      : (tensor<?x4xf32>, tensor<5xi64>, tensor<4x3x4xf32>, tensor<4x4x3xf32>, tensor<4x4xf32>, tensor<4x3x4xf32>)
+      : (tensor<?x4xf32>, tensor<5xi64>, tensor<4x3x4xf32>, tensor<4x4x3xf32>, tensor<4x4xf32>,
+         tensor<4x3x4xf32>)
       -> tensor<?x4xf32>
   %yp_m = bufferization.to_buffer %yp : tensor<?x4xf32> to memref<?x4xf32>
   %yp_u = memref.cast %yp_m : memref<?x4xf32> to memref<*xf32>

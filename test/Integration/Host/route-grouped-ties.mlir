@@ -10,7 +10,8 @@ func.func @main() {
   // E = 8 in 4 groups of 2. Row 0: all groups tie, groups 0 and 1 are kept.
   // Row 1: groups 1 and 2 tie for second place; group 1 (expert 2) must win
   // over group 2 (expert 5, same score).
-  %logits = arith.constant dense<[[0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4], [1.5, 1.0, 0.9, 0.1, 0.1, 0.9, 0.0, 0.2]]> : tensor<2x8xf32>
+  %logits = arith.constant dense<[[0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4],
+                                  [1.5, 1.0, 0.9, 0.1, 0.1, 0.9, 0.0, 0.2]]> : tensor<2x8xf32>
   %l = tensor.cast %logits : tensor<2x8xf32> to tensor<?x8xf32>
 
   %ids, %w = moe.route sigmoid %l top 3 groups 4 select 2

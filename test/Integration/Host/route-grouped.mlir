@@ -23,7 +23,7 @@ func.func @main() {
   %ids_m = bufferization.to_buffer %ids : tensor<?x4xi32> to memref<?x4xi32>
   %ids_u = memref.cast %ids_m : memref<?x4xi32> to memref<*xi32>
   call @printMemrefI32(%ids_u) : (memref<*xi32>) -> ()
-  // REF-LET: ids, w = ref.route(logits, 4, scoring="sigmoid", scoring="sigmoid", bias=bias, normalize=True, scale=2.5, n_group=4, topk_group=2)
+  // REF-LET: ids, w = ref.route(logits, 4, scoring="sigmoid", bias=bias, normalize=True, scale=2.5, n_group=4, topk_group=2)
   // REF: ids
   %w_m = bufferization.to_buffer %w : tensor<?x4xf32> to memref<?x4xf32>
   %w_u = memref.cast %w_m : memref<?x4xf32> to memref<*xf32>
@@ -36,7 +36,7 @@ func.func @main() {
   %idsu_m = bufferization.to_buffer %idsu : tensor<?x4xi32> to memref<?x4xi32>
   %idsu_u = memref.cast %idsu_m : memref<?x4xi32> to memref<*xi32>
   call @printMemrefI32(%idsu_u) : (memref<*xi32>) -> ()
-  // REF-LET: idsu, wu = ref.route(logits, 4, scoring="sigmoid", scoring="sigmoid", bias=bias, normalize=True, scale=2.5)
+  // REF-LET: idsu, wu = ref.route(logits, 4, scoring="sigmoid", bias=bias, normalize=True, scale=2.5)
   // REF: idsu
   %wu_m = bufferization.to_buffer %wu : tensor<?x4xf32> to memref<?x4xf32>
   %wu_u = memref.cast %wu_m : memref<?x4xf32> to memref<*xf32>

@@ -8,7 +8,10 @@ func.func private @printMemrefI64(memref<*xi64>)
 
 func.func @main() {
   // T = 4 tokens, H = 3, E = 5.
-  %x = arith.constant dense<[[-0.16, -0.74, 0.07], [0.36, 0.53, -0.51], [-0.96, 0.3, 0.2], [0.47, -0.02, 0.83]]> : tensor<4x3xf32>
+  %x = arith.constant dense<[[-0.16, -0.74, 0.07],
+                             [0.36, 0.53, -0.51],
+                             [-0.96, 0.3, 0.2],
+                             [0.47, -0.02, 0.83]]> : tensor<4x3xf32>
   %logits = arith.constant dense<[[-0.4, -1.2, -0.61, 1.71, 1.54],
                                   [0.93, -1.61, -1.83, -1.94, 0.33],
                                   [-0.81, 0.13, 1.95, 0.65, 1.03],
