@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 
@@ -63,6 +64,11 @@ static LogicalResult verifySameElementType(Operation *op, Value value,
   return success();
 }
 
+/// The extent two agreeing extents describe: the static one if any.
+static int64_t joinExtents(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
 /// N = T * k, dynamic when either factor is.
 static int64_t productExtent(int64_t a, int64_t b) {
   if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
@@ -90,8 +96,10 @@ LogicalResult RouteOp::verify() {
     return emitOpError("k = ") << k << " must be in [1, " << numExperts
                                << "] (the number of experts)";
   int64_t tokens = logitsType.getDimSize(0);
-  if (failed(verifyShape(*this, getIds(), "ids", {tokens, k})) ||
-      failed(verifyShape(*this, getWeights(), "weights", {tokens, k})) ||
+  if (failed(verifyShape(*this, getIds(), "ids", {tokens, k})))
+    return failure();
+  tokens = joinExtents(tokens, getIds().getType().getDimSize(0));
+  if (failed(verifyShape(*this, getWeights(), "weights", {tokens, k})) ||
       failed(verifySameElementType(*this, getWeights(), "weights",
                                    logitsType.getElementType(), "logits")))
     return failure();
@@ -147,6 +155,7 @@ LogicalResult DispatchOp::verify() {
   if (!extentsAgree(tokens, idsType.getDimSize(0)))
     return emitOpError("ids have ")
            << idsType.getDimSize(0) << " tokens but tokens have " << tokens;
+  tokens = joinExtents(tokens, idsType.getDimSize(0));
   int64_t k = idsType.getDimSize(1);
   if (ShapedType::isDynamic(k))
     return emitOpError("k (ids dimension 1) must be static");
@@ -180,6 +189,23 @@ struct FFNOperands {
 };
 } // namespace
 
+/// The operand segments of an op in generic form can be anything: required
+/// operands must appear exactly once and optional ones at most once before
+/// any accessor runs.
+static LogicalResult verifySegments(Operation *op, ArrayRef<int32_t> sizes,
+                                    ArrayRef<StringRef> names,
+                                    ArrayRef<bool> required) {
+  for (auto [size, name, isRequired] : llvm::zip(sizes, names, required)) {
+    if (isRequired && size != 1)
+      return op->emitOpError("needs exactly one ")
+             << name << " operand, got " << size;
+    if (!isRequired && size > 1)
+      return op->emitOpError("takes at most one ")
+             << name << " operand, got " << size;
+  }
+  return success();
+}
+
 template <typename OpTy>
 static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
   Operation *o = op.getOperation();
@@ -206,6 +232,23 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
            << weightRank << ", got " << fc2Type;
   int64_t inter = fc2Type.getDimSize(weightRank - 1);
   int64_t factor = op.getFc1RowFactor();
+  int64_t fc1Rows = fc1Type.getDimSize(weightRank - 2);
+  if (!ShapedType::isDynamic(fc1Rows) && fc1Rows % factor != 0)
+    return op.emitOpError("fc1 weights have ")
+           << fc1Rows << " rows, not a multiple of " << factor
+           << " (the gate and linear halves of a fused swiglu)";
+  // Experts are sliced out by index: E must be known.
+  for (auto [value, name] :
+       {std::pair<Value, StringRef>{ffn.fc1, "fc1 weights"},
+        {ffn.fc1Bias, "fc1 bias"},
+        {ffn.fc2, "fc2 weights"},
+        {ffn.fc2Bias, "fc2 bias"},
+        {ffn.fc3, "fc3 weights"},
+        {ffn.fc3Bias, "fc3 bias"}})
+    if (value && !ffn.expertDims.empty() &&
+        cast<RankedTensorType>(value.getType()).isDynamicDim(0))
+      return op.emitOpError("the expert dimension of ")
+             << name << " must be static";
   if (failed(verifyShape(o, ffn.fc2, "fc2 weights",
                          withExperts({hidden, inter}))) ||
       failed(verifyShape(o, ffn.fc1, "fc1 weights",
@@ -226,6 +269,9 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
                  op.getBeta().convertToDouble() != 0.0 || op.getLimit()))
     return op.emitOpError("alpha, beta and limit only apply to swiglu, not ")
            << stringifyActivation(act);
+  if (!std::isfinite(op.getAlpha().convertToDouble()) ||
+      !std::isfinite(op.getBeta().convertToDouble()))
+    return op.emitOpError("swiglu alpha and beta must be finite");
   if (auto limit = op.getLimit())
     if (!(limit->convertToDouble() > 0.0))
       return op.emitOpError("swiglu limit must be positive, got ")
@@ -285,6 +331,12 @@ ExpertPlacement ExpertsOp::getExpertPlacement(int64_t expert) {
 }
 
 LogicalResult ExpertsOp::verify() {
+  if (failed(
+          verifySegments(*this, getProperties().getOperandSegmentSizes(),
+                         {"tokens", "offsets", "fc1 weights", "fc1 bias",
+                          "fc2 weights", "fc2 bias", "fc3 weights", "fc3 bias"},
+                         {true, true, true, false, true, false, false, false})))
+    return failure();
   RankedTensorType offsetsType = getOffsets().getType();
   if (offsetsType.getRank() != 1 || offsetsType.isDynamicDim(0) ||
       offsetsType.getDimSize(0) < 2)
@@ -308,6 +360,11 @@ LogicalResult ExpertsOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult FFNDenseOp::verify() {
+  if (failed(verifySegments(*this, getProperties().getOperandSegmentSizes(),
+                            {"tokens", "fc1 weights", "fc1 bias", "fc2 weights",
+                             "fc2 bias", "fc3 weights", "fc3 bias"},
+                            {true, true, false, true, false, false, false})))
+    return failure();
   FFNOperands ffn{getTokens(),  getFc1Weights(), getFc1Bias(), getFc2Weights(),
                   getFc2Bias(), getFc3Weights(), getFc3Bias(), {}};
   return verifyFFN(*this, ffn);
@@ -336,7 +393,7 @@ LogicalResult CombineOp::verify() {
   if (failed(verifyShape(*this, getExpertOutputs(), "expert outputs",
                          {rows, hidden})) ||
       failed(verifyShape(*this, getPermutation(), "permutation",
-                         {outType.getDimSize(0)})) ||
+                         {joinExtents(rows, outType.getDimSize(0))})) ||
       failed(verifyShape(*this, getResult(), "result", {tokens, hidden})) ||
       failed(verifySameElementType(*this, getWeights(), "weights",
                                    outType.getElementType(),
@@ -433,8 +490,10 @@ static ParseResult parseFFNActivation(OpAsmParser &parser,
                                       FloatAttr &limit) {
   MLIRContext *ctx = parser.getContext();
   StringRef keyword;
+  if (parser.parseKeyword("activation"))
+    return failure();
   SMLoc loc = parser.getCurrentLocation();
-  if (parser.parseKeyword("activation") || parser.parseKeyword(&keyword))
+  if (parser.parseKeyword(&keyword))
     return failure();
   std::optional<Activation> kind = symbolizeActivation(keyword);
   if (!kind)
@@ -463,16 +522,18 @@ static ParseResult parseFFNActivation(OpAsmParser &parser,
     if (parser.parseKeyword(&name) || parser.parseEqual() ||
         parser.parseFloat(value))
       return failure();
-    FloatAttr attr = FloatAttr::get(f64, value);
-    if (name == "alpha")
-      alpha = attr;
-    else if (name == "beta")
-      beta = attr;
-    else if (name == "limit")
-      limit = attr;
-    else
+    FloatAttr *slot = llvm::StringSwitch<FloatAttr *>(name)
+                          .Case("alpha", &alpha)
+                          .Case("beta", &beta)
+                          .Case("limit", &limit)
+                          .Default(nullptr);
+    if (!slot)
       return parser.emitError(loc, "unknown swiglu parameter '")
              << name << "'; expected alpha, beta or limit";
+    if (*slot)
+      return parser.emitError(loc, "duplicate swiglu parameter '")
+             << name << "'";
+    *slot = FloatAttr::get(f64, value);
   }
   return parser.parseRParen();
 }
@@ -488,7 +549,8 @@ static void printFFNActivation(OpAsmPrinter &printer, Operation *,
   // alpha and beta print only when they differ from their defaults.
   auto printParam = [&](StringRef name, FloatAttr value,
                         std::optional<double> dflt) {
-    if (!value || (dflt && value.getValueAsDouble() == *dflt))
+    // Bitwise, so that -0.0 is not mistaken for the default 0.0.
+    if (!value || (dflt && value.getValue().bitwiseIsEqual(APFloat(*dflt))))
       return;
     printer << ", " << name << " = ";
     printer.printFloat(value.getValue());
@@ -559,6 +621,54 @@ static void printPlacement(OpAsmPrinter &printer, Operation *,
                            ExpertPlacementAttr placement) {
   if (placement)
     printer << "placement " << stringifyExpertPlacement(placement.getValue());
+}
+
+//===----------------------------------------------------------------------===//
+// The activation and the placement clause print as one directive, so that an
+// absent placement leaves no stray space.
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseFFNActivation(OpAsmParser &parser,
+                                      ActivationAttr &activation,
+                                      GateLayoutAttr &gateLayout,
+                                      FloatAttr &alpha, FloatAttr &beta,
+                                      FloatAttr &limit, ArrayAttr &placements) {
+  if (parseFFNActivation(parser, activation, gateLayout, alpha, beta, limit))
+    return failure();
+  return parsePlacements(parser, placements);
+}
+
+static void printFFNActivation(OpAsmPrinter &printer, Operation *op,
+                               ActivationAttr activation,
+                               GateLayoutAttr gateLayout, FloatAttr alpha,
+                               FloatAttr beta, FloatAttr limit,
+                               ArrayAttr placements) {
+  printFFNActivation(printer, op, activation, gateLayout, alpha, beta, limit);
+  if (placements)
+    printer << ' ';
+  printPlacements(printer, op, placements);
+}
+
+static ParseResult parseFFNActivation(OpAsmParser &parser,
+                                      ActivationAttr &activation,
+                                      GateLayoutAttr &gateLayout,
+                                      FloatAttr &alpha, FloatAttr &beta,
+                                      FloatAttr &limit,
+                                      ExpertPlacementAttr &placement) {
+  if (parseFFNActivation(parser, activation, gateLayout, alpha, beta, limit))
+    return failure();
+  return parsePlacement(parser, placement);
+}
+
+static void printFFNActivation(OpAsmPrinter &printer, Operation *op,
+                               ActivationAttr activation,
+                               GateLayoutAttr gateLayout, FloatAttr alpha,
+                               FloatAttr beta, FloatAttr limit,
+                               ExpertPlacementAttr placement) {
+  printFFNActivation(printer, op, activation, gateLayout, alpha, beta, limit);
+  if (placement)
+    printer << ' ';
+  printPlacement(printer, op, placement);
 }
 
 #define GET_OP_CLASSES

@@ -173,8 +173,8 @@ def MoE_ExpertsOp : MoE_FFNOp<"experts"> {
     $tokens `,` $offsets
     custom<FFNWeights>($fc1_weights, $fc1_bias, $fc2_weights, $fc2_bias,
                        $fc3_weights, $fc3_bias)
-    custom<FFNActivation>($activation, $gate_layout, $alpha, $beta, $limit)
-    custom<Placements>($placements)
+    custom<FFNActivation>($activation, $gate_layout, $alpha, $beta, $limit,
+                          $placements)
     attr-dict `:` functional-type(operands, results)
   }];
   let extraClassDeclaration = ffnClassDeclaration # [{
@@ -207,8 +207,8 @@ def MoE_FFNDenseOp : MoE_FFNOp<"ffn"> {
     $tokens
     custom<FFNWeights>($fc1_weights, $fc1_bias, $fc2_weights, $fc2_bias,
                        $fc3_weights, $fc3_bias)
-    custom<FFNActivation>($activation, $gate_layout, $alpha, $beta, $limit)
-    custom<Placement>($placement)
+    custom<FFNActivation>($activation, $gate_layout, $alpha, $beta, $limit,
+                          $placement)
     attr-dict `:` functional-type(operands, results)
   }];
   let extraClassDeclaration = ffnClassDeclaration;

@@ -64,6 +64,13 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
     Type i64 = rewriter.getI64Type();
 
     Value numTokens = tensor::DimOp::create(rewriter, loc, tokens, 0);
+    Value idRows = tensor::DimOp::create(rewriter, loc, ids, 0);
+    emitRuntimeCheck(rewriter, loc, options,
+                     arith::CmpIOp::create(rewriter, loc,
+                                           arith::CmpIPredicate::eq, idRows,
+                                           numTokens),
+                     "moe.dispatch: ids and tokens have different token "
+                     "counts");
     Value kValue = indexConstant(rewriter, loc, k);
     Value numRows = arith::MulIOp::create(rewriter, loc, numTokens, kValue);
     Value expertsValue = indexConstant(rewriter, loc, numExperts);
@@ -187,6 +194,12 @@ struct CombineOpLowering : OpConversionPattern<CombineOp> {
                                            arith::CmpIPredicate::eq, permRows,
                                            numRows),
                      "moe.combine: the permutation must have T * k rows");
+    Value outputRows = tensor::DimOp::create(rewriter, loc, outputs, 0);
+    emitRuntimeCheck(rewriter, loc, options,
+                     arith::CmpIOp::create(rewriter, loc,
+                                           arith::CmpIPredicate::eq, outputRows,
+                                           numRows),
+                     "moe.combine: the expert outputs must have T * k rows");
 
     // rowOf[t * k + j] = the sorted row that holds assignment (t, j). It
     // starts at -1 so a repeated entry is caught: N distinct in-range entries

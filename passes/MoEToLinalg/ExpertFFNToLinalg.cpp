@@ -141,33 +141,36 @@ Value buildExpertFFN(OpBuilder &b, Location loc, Value tokens,
               nb, nl, applyActivation(nb, nl, activation.kind, args[0]));
         });
   } else {
-    // Gate and linear halves as two views of fc1's output (or fc1 and fc3).
-    AffineExpr r = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx);
-    Value gateSource = hidden, linearSource = hidden;
-    AffineMap gateMap, linearMap;
+    // Gate and linear halves: fc1 and fc3, or strided/offset column slices
+    // of fc1's output.
+    auto columns = [&](OpFoldResult offset, int64_t stride) -> Value {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), offset};
+      SmallVector<OpFoldResult> sizes = {rows, inter};
+      SmallVector<OpFoldResult> strides = {b.getIndexAttr(1),
+                                           b.getIndexAttr(stride)};
+      return tensor::ExtractSliceOp::create(b, loc, hidden, offsets, sizes,
+                                            strides);
+    };
+    Value gateSource, linearSource;
     switch (*activation.layout) {
     case GateLayout::separate:
+      gateSource = hidden;
       linearSource =
           matmulTransposed(b, loc, tokens, weights.fc3, weights.fc3Bias);
-      gateMap = linearMap = projection(ctx, 2, {0, 1});
       break;
     case GateLayout::interleaved:
-      gateMap = AffineMap::get(2, 0, {r, i * 2}, ctx);
-      linearMap = AffineMap::get(2, 0, {r, i * 2 + 1}, ctx);
+      gateSource = columns(b.getIndexAttr(0), 2);
+      linearSource = columns(b.getIndexAttr(1), 2);
       break;
-    case GateLayout::concatenated: {
-      // The callers reject a dynamic I: the offset of the linear half is
-      // part of the indexing map.
-      int64_t interSize = cast<ShapedType>(weights.fc2.getType()).getDimSize(1);
-      assert(!ShapedType::isDynamic(interSize) && "dynamic concatenated I");
-      gateMap = projection(ctx, 2, {0, 1});
-      linearMap = AffineMap::get(2, 0, {r, i + interSize}, ctx);
+    case GateLayout::concatenated:
+      gateSource = columns(b.getIndexAttr(0), 1);
+      linearSource = columns(inter, 1);
       break;
     }
-    }
+    AffineMap identity = projection(ctx, 2, {0, 1});
     activated = generic(
         b, loc, {gateSource, linearSource}, init,
-        {gateMap, linearMap, projection(ctx, 2, {0, 1})}, {par, par},
+        {identity, identity, identity}, {par, par},
         [&](OpBuilder &nb, Location nl, ValueRange args) {
           linalg::YieldOp::create(
               nb, nl, applySwiGLU(nb, nl, activation, args[0], args[1]));
@@ -202,10 +205,6 @@ struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
   matchAndRewrite(ExpertsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (op.getGateLayout() == GateLayout::concatenated &&
-        op.getFc2Weights().getType().isDynamicDim(2))
-      return rewriter.notifyMatchFailure(
-          op, "concatenated swiglu needs a static intermediate size");
     Value tokens = adaptor.getTokens();
     Value offsets = adaptor.getOffsets();
     RankedTensorType resultType = op.getResult().getType();
@@ -288,10 +287,6 @@ struct FFNDenseOpLowering : OpConversionPattern<FFNDenseOp> {
   LogicalResult
   matchAndRewrite(FFNDenseOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getGateLayout() == GateLayout::concatenated &&
-        op.getFc2Weights().getType().isDynamicDim(1))
-      return rewriter.notifyMatchFailure(
-          op, "concatenated swiglu needs a static intermediate size");
     ExpertWeights weights{adaptor.getFc1Weights(), adaptor.getFc1Bias(),
                           adaptor.getFc2Weights(), adaptor.getFc2Bias(),
                           adaptor.getFc3Weights(), adaptor.getFc3Bias()};
