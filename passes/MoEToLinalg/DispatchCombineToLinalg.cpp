@@ -48,9 +48,8 @@ ValueRange forEach(
   return loop.getResults();
 }
 
-struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
-  DispatchOpLowering(MLIRContext *ctx, const MoEToLinalgOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+struct DispatchOpLowering : MoELoweringPattern<DispatchOp> {
+  using MoELoweringPattern::MoELoweringPattern;
 
   LogicalResult
   matchAndRewrite(DispatchOp op, OpAdaptor adaptor,
@@ -155,23 +154,16 @@ struct DispatchOpLowering : OpConversionPattern<DispatchOp> {
                    .getResult()});
         });
 
-    auto castTo = [&](Value value, Type wanted) -> Value {
-      if (value.getType() == wanted)
-        return value;
-      return tensor::CastOp::create(rewriter, loc, wanted, value);
-    };
-    rewriter.replaceOp(op, {castTo(sorted, op.getSorted().getType()),
-                            castTo(offsets, op.getOffsets().getType()),
-                            castTo(perm, op.getPermutation().getType())});
+    rewriter.replaceOp(
+        op, {castToType(rewriter, loc, sorted, op.getSorted().getType()),
+             castToType(rewriter, loc, offsets, op.getOffsets().getType()),
+             castToType(rewriter, loc, perm, op.getPermutation().getType())});
     return success();
   }
-
-  MoEToLinalgOptions options;
 };
 
-struct CombineOpLowering : OpConversionPattern<CombineOp> {
-  CombineOpLowering(MLIRContext *ctx, const MoEToLinalgOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+struct CombineOpLowering : MoELoweringPattern<CombineOp> {
+  using MoELoweringPattern::MoELoweringPattern;
 
   LogicalResult
   matchAndRewrite(CombineOp op, OpAdaptor adaptor,
@@ -250,14 +242,10 @@ struct CombineOpLowering : OpConversionPattern<CombineOp> {
               b, nl,
               {arith::AddFOp::create(b, nl, args[2], weighted).getResult()});
         });
-    if (result.getType() != op.getResult().getType())
-      result = tensor::CastOp::create(rewriter, loc, op.getResult().getType(),
-                                      result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, castToType(rewriter, loc, result, op.getResult().getType()));
     return success();
   }
-
-  MoEToLinalgOptions options;
 };
 
 } // namespace

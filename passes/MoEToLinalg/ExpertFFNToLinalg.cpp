@@ -197,9 +197,8 @@ Value expertSlice(OpBuilder &b, Location loc, Value stacked, Value expert) {
                                         sizes, strides);
 }
 
-struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
-  ExpertsOpLowering(MLIRContext *ctx, const MoEToLinalgOptions &options)
-      : OpConversionPattern(ctx), options(options) {}
+struct ExpertsOpLowering : MoELoweringPattern<ExpertsOp> {
+  using MoELoweringPattern::MoELoweringPattern;
 
   LogicalResult
   matchAndRewrite(ExpertsOp op, OpAdaptor adaptor,
@@ -271,14 +270,10 @@ struct ExpertsOpLowering : OpConversionPattern<ExpertsOp> {
               b, nl, expertOut, iterArgs[0], offsetsIdx, sizes, strides);
           scf::YieldOp::create(b, nl, updated);
         });
-    Value result = loop.getResult(0);
-    if (result.getType() != resultType)
-      result = tensor::CastOp::create(rewriter, loc, resultType, result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, castToType(rewriter, loc, loop.getResult(0), resultType));
     return success();
   }
-
-  MoEToLinalgOptions options;
 };
 
 struct FFNDenseOpLowering : OpConversionPattern<FFNDenseOp> {
@@ -292,10 +287,8 @@ struct FFNDenseOpLowering : OpConversionPattern<FFNDenseOp> {
                           adaptor.getFc3Weights(), adaptor.getFc3Bias()};
     Value result = buildExpertFFN(rewriter, op.getLoc(), adaptor.getTokens(),
                                   weights, getActivationSpec(op));
-    if (result.getType() != op.getResult().getType())
-      result = tensor::CastOp::create(rewriter, op.getLoc(),
-                                      op.getResult().getType(), result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, castToType(rewriter, op.getLoc(), result,
+                                      op.getResult().getType()));
     return success();
   }
 };

@@ -66,6 +66,12 @@ SmallVector<OpFoldResult> tensorSizes(OpBuilder &b, Location loc, Value value) {
   return tensor::getMixedSizes(b, loc, value);
 }
 
+Value castToType(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
 void emitRuntimeCheck(OpBuilder &b, Location loc,
                       const MoEToLinalgOptions &options, Value condition,
                       StringRef message) {

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace moe::lowering {
 
@@ -60,6 +61,21 @@ mlir::Value sigmoid(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 /// The extents of `value`, static ones as attributes.
 llvm::SmallVector<mlir::OpFoldResult>
 tensorSizes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
+
+/// `value` as `type`, through a tensor.cast when only static extents differ
+/// (the lowering builds dynamic shapes; the op may have promised static ones).
+mlir::Value castToType(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, mlir::Type type);
+
+/// A moe lowering pattern that knows the lowering options.
+template <typename OpTy>
+struct MoELoweringPattern : mlir::OpConversionPattern<OpTy> {
+  MoELoweringPattern(mlir::MLIRContext *ctx, const MoEToLinalgOptions &options)
+      : mlir::OpConversionPattern<OpTy>(ctx), options(options) {}
+
+protected:
+  MoEToLinalgOptions options;
+};
 
 /// Emits `cf.assert(condition, message)` when runtime checks are enabled.
 void emitRuntimeCheck(mlir::OpBuilder &b, mlir::Location loc,

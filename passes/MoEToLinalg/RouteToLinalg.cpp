@@ -341,13 +341,9 @@ struct RouteOpLowering : OpConversionPattern<RouteOp> {
                         });
     }
 
-    auto castTo = [&](Value value, Type wanted) -> Value {
-      if (value.getType() == wanted)
-        return value;
-      return tensor::CastOp::create(rewriter, loc, wanted, value);
-    };
-    rewriter.replaceOp(op, {castTo(ids, op.getIds().getType()),
-                            castTo(weights, op.getWeights().getType())});
+    rewriter.replaceOp(
+        op, {castToType(rewriter, loc, ids, op.getIds().getType()),
+             castToType(rewriter, loc, weights, op.getWeights().getType())});
     return success();
   }
 };
