@@ -189,20 +189,16 @@ struct FFNOperands {
 };
 } // namespace
 
-/// The operand segments of an op in generic form can be anything: required
-/// operands must appear exactly once and optional ones at most once before
-/// any accessor runs.
+/// ODS checks that optional operand segments hold at most one operand, but
+/// in generic form a required segment can hold none or several: catch that
+/// before any accessor runs.
 static LogicalResult verifySegments(Operation *op, ArrayRef<int32_t> sizes,
                                     ArrayRef<StringRef> names,
                                     ArrayRef<bool> required) {
-  for (auto [size, name, isRequired] : llvm::zip(sizes, names, required)) {
+  for (auto [size, name, isRequired] : llvm::zip(sizes, names, required))
     if (isRequired && size != 1)
       return op->emitOpError("needs exactly one ")
              << name << " operand, got " << size;
-    if (!isRequired && size > 1)
-      return op->emitOpError("takes at most one ")
-             << name << " operand, got " << size;
-  }
   return success();
 }
 
@@ -237,18 +233,6 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
     return op.emitOpError("fc1 weights have ")
            << fc1Rows << " rows, not a multiple of " << factor
            << " (the gate and linear halves of a fused swiglu)";
-  // Experts are sliced out by index: E must be known.
-  for (auto [value, name] :
-       {std::pair<Value, StringRef>{ffn.fc1, "fc1 weights"},
-        {ffn.fc1Bias, "fc1 bias"},
-        {ffn.fc2, "fc2 weights"},
-        {ffn.fc2Bias, "fc2 bias"},
-        {ffn.fc3, "fc3 weights"},
-        {ffn.fc3Bias, "fc3 bias"}})
-    if (value && !ffn.expertDims.empty() &&
-        cast<RankedTensorType>(value.getType()).isDynamicDim(0))
-      return op.emitOpError("the expert dimension of ")
-             << name << " must be static";
   if (failed(verifyShape(o, ffn.fc2, "fc2 weights",
                          withExperts({hidden, inter}))) ||
       failed(verifyShape(o, ffn.fc1, "fc1 weights",
@@ -302,18 +286,29 @@ static LogicalResult verifyFFN(OpTy op, const FFNOperands &ffn) {
       failed(verifyShape(o, ffn.fc3Bias, "fc3 bias", withExperts({inter}))))
     return failure();
 
-  // One element type throughout (quantised weights come with QMoE support).
-  std::pair<Value, StringRef> typed[] = {
-      {ffn.fc1, "fc1 weights"},  {ffn.fc1Bias, "fc1 bias"},
-      {ffn.fc2, "fc2 weights"},  {ffn.fc2Bias, "fc2 bias"},
-      {ffn.fc3, "fc3 weights"},  {ffn.fc3Bias, "fc3 bias"},
-      {op.getResult(), "result"}};
-  for (auto [value, name] : typed)
-    if (value &&
-        failed(verifySameElementType(o, value, name, elementType, "tokens")))
+  if (failed(verifyShape(o, op.getResult(), "result",
+                         {tokensType.getDimSize(0), hidden})))
+    return failure();
+
+  // Ranks are right from here on. One element type throughout (quantised
+  // weights come with QMoE support), and a static E, since experts are
+  // sliced out by index.
+  std::pair<Value, StringRef> named[] = {
+      {ffn.fc1, "fc1 weights"}, {ffn.fc1Bias, "fc1 bias"},
+      {ffn.fc2, "fc2 weights"}, {ffn.fc2Bias, "fc2 bias"},
+      {ffn.fc3, "fc3 weights"}, {ffn.fc3Bias, "fc3 bias"}};
+  for (auto [value, name] : named) {
+    if (!value)
+      continue;
+    if (failed(verifySameElementType(o, value, name, elementType, "tokens")))
       return failure();
-  return verifyShape(o, op.getResult(), "result",
-                     {tokensType.getDimSize(0), hidden});
+    if (!ffn.expertDims.empty() &&
+        cast<RankedTensorType>(value.getType()).isDynamicDim(0))
+      return op.emitOpError("the expert dimension of ")
+             << name << " must be static";
+  }
+  return verifySameElementType(o, op.getResult(), "result", elementType,
+                               "tokens");
 }
 
 //===----------------------------------------------------------------------===//

@@ -60,3 +60,12 @@ func.func @ffn_segment_total(%x: tensor<?x16xf32>, %w1: tensor<32x16xf32>, %w2: 
   %y = "moe.ffn"(%x, %w1, %w2) <{activation = #moe<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0, 0, 0>}> : (tensor<?x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>) -> tensor<?x16xf32>
   return
 }
+
+// -----
+
+func.func @experts_two_fc1_biases(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tensor<4x32x16xf32>, %b1: tensor<4x32xf32>, %w2: tensor<4x16x32xf32>) {
+  // ODS itself rejects an optional segment of two.
+  // expected-error @+1 {{operand group starting at #3 requires 0 or 1 element, but found 2}}
+  %y = "moe.experts"(%x, %o, %w1, %b1, %b1, %w2) <{activation = #moe<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 2, 1, 0, 0, 0>}> : (tensor<?x16xf32>, tensor<5xi64>, tensor<4x32x16xf32>, tensor<4x32xf32>, tensor<4x32xf32>, tensor<4x16x32xf32>) -> tensor<?x16xf32>
+  return
+}

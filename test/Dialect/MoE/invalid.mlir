@@ -3,7 +3,7 @@
 // Every diagnostic of the moe verifiers (dialects/MoE/MoEOps.cpp) and of the
 // custom parsers.
 //
-// MoEOps.cpp has 31 emitOpError call sites, and each has at least one case
+// MoEOps.cpp has 35 emitOpError call sites, and each has at least one case
 // below:
 //   - 3 in the shared helpers, reached from every operand they check:
 //       verifyShape: "<name> must have rank ..." and "<name> has shape ...";
@@ -12,10 +12,12 @@
 //     topk_group together, n_group divides E, topk_group range, k reachable);
 //   - DispatchOp::verify: 5 (tokens rank, ids rank, token counts, static k,
 //     offsets);
-//   - verifyFFN (moe.experts and moe.ffn): 10 (tokens rank, fc1 rank, fc2
+//   - verifyFFN (moe.experts and moe.ffn): 13 (tokens rank, fc1 rank, fc2
 //     rank, swiglu without layout, layout without swiglu, alpha/beta/limit
 //     without swiglu, limit positive, fc3 not allowed, fc3 missing, fc3 bias
-//     without fc3);
+//     without fc3, fused fc1 rows odd, alpha/beta finite, static E; the
+//     last three are at the end of this file);
+//   - verifySegments: 1 (in invalid-segments.mlir);
 //   - ExpertsOp::verify: 2 (offsets, placement count);
 //   - CombineOp::verify: 3 (expert outputs rank, weights rank, static k).
 // Every call of the helpers (each operand or result they check) has a case
@@ -1129,5 +1131,41 @@ func.func @parse_missing_fc2(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tenso
 func.func @parse_missing_activation(%x: tensor<?x16xf32>, %w1: tensor<32x16xf32>, %w2: tensor<16x32xf32>) {
   // expected-error @+1 {{expected 'activation'}}
   %y = moe.ffn %x fc1 %w1, fc2 %w2 placement gpu : (tensor<?x16xf32>, tensor<32x16xf32>, tensor<16x32xf32>) -> tensor<?x16xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Checks added with the segment, odd-row, finiteness and static-E rules.
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @experts_fused_odd_rows(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tensor<4x63x16xf32>, %w2: tensor<4x16x?xf32>) {
+  // expected-error @+1 {{fc1 weights have 63 rows, not a multiple of 2 (the gate and linear halves of a fused swiglu)}}
+  %y = moe.experts %x, %o fc1 %w1, fc2 %w2 activation swiglu(interleaved) : (tensor<?x16xf32>, tensor<5xi64>, tensor<4x63x16xf32>, tensor<4x16x?xf32>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @experts_alpha_inf(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tensor<4x64x16xf32>, %w2: tensor<4x16x32xf32>) {
+  // expected-error @+1 {{swiglu alpha and beta must be finite}}
+  %y = "moe.experts"(%x, %o, %w1, %w2) <{activation = #moe<activation swiglu>, gate_layout = #moe<gate_layout interleaved>, alpha = 0x7FF0000000000000 : f64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>}> : (tensor<?x16xf32>, tensor<5xi64>, tensor<4x64x16xf32>, tensor<4x16x32xf32>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @experts_dynamic_expert_dim(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tensor<?x32x16xf32>, %w2: tensor<4x16x32xf32>) {
+  // expected-error @+1 {{the expert dimension of fc1 weights must be static}}
+  %y = moe.experts %x, %o fc1 %w1, fc2 %w2 activation relu : (tensor<?x16xf32>, tensor<5xi64>, tensor<?x32x16xf32>, tensor<4x16x32xf32>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @experts_dynamic_bias_expert_dim(%x: tensor<?x16xf32>, %o: tensor<5xi64>, %w1: tensor<4x32x16xf32>, %w2: tensor<4x16x32xf32>, %b2: tensor<?x16xf32>) {
+  // expected-error @+1 {{the expert dimension of fc2 bias must be static}}
+  %y = moe.experts %x, %o fc1 %w1, fc2 %w2 bias %b2 activation relu : (tensor<?x16xf32>, tensor<5xi64>, tensor<4x32x16xf32>, tensor<4x16x32xf32>, tensor<?x16xf32>) -> tensor<?x16xf32>
   return
 }
