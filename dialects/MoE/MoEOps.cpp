@@ -620,50 +620,48 @@ static void printPlacement(OpAsmPrinter &printer, Operation *,
 
 //===----------------------------------------------------------------------===//
 // The activation and the placement clause print as one directive, so that an
-// absent placement leaves no stray space.
+// absent placement leaves no stray space. moe.experts has one placement per
+// expert (ArrayAttr), moe.ffn a single one.
 //===----------------------------------------------------------------------===//
 
-static ParseResult parseFFNActivation(OpAsmParser &parser,
-                                      ActivationAttr &activation,
-                                      GateLayoutAttr &gateLayout,
-                                      FloatAttr &alpha, FloatAttr &beta,
-                                      FloatAttr &limit, ArrayAttr &placements) {
-  if (parseFFNActivation(parser, activation, gateLayout, alpha, beta, limit))
-    return failure();
+static ParseResult parsePlacementClause(OpAsmParser &parser,
+                                        ArrayAttr &placements) {
   return parsePlacements(parser, placements);
 }
-
-static void printFFNActivation(OpAsmPrinter &printer, Operation *op,
-                               ActivationAttr activation,
-                               GateLayoutAttr gateLayout, FloatAttr alpha,
-                               FloatAttr beta, FloatAttr limit,
-                               ArrayAttr placements) {
-  printFFNActivation(printer, op, activation, gateLayout, alpha, beta, limit);
-  if (placements)
-    printer << ' ';
-  printPlacements(printer, op, placements);
-}
-
-static ParseResult parseFFNActivation(OpAsmParser &parser,
-                                      ActivationAttr &activation,
-                                      GateLayoutAttr &gateLayout,
-                                      FloatAttr &alpha, FloatAttr &beta,
-                                      FloatAttr &limit,
-                                      ExpertPlacementAttr &placement) {
-  if (parseFFNActivation(parser, activation, gateLayout, alpha, beta, limit))
-    return failure();
+static ParseResult parsePlacementClause(OpAsmParser &parser,
+                                        ExpertPlacementAttr &placement) {
   return parsePlacement(parser, placement);
 }
+static void printPlacementClause(OpAsmPrinter &printer, Operation *op,
+                                 ArrayAttr placements) {
+  printPlacements(printer, op, placements);
+}
+static void printPlacementClause(OpAsmPrinter &printer, Operation *op,
+                                 ExpertPlacementAttr placement) {
+  printPlacement(printer, op, placement);
+}
 
+template <typename PlacementAttrT>
+static ParseResult
+parseFFNActivation(OpAsmParser &parser, ActivationAttr &activation,
+                   GateLayoutAttr &gateLayout, FloatAttr &alpha,
+                   FloatAttr &beta, FloatAttr &limit,
+                   PlacementAttrT &placement) {
+  if (parseFFNActivation(parser, activation, gateLayout, alpha, beta, limit))
+    return failure();
+  return parsePlacementClause(parser, placement);
+}
+
+template <typename PlacementAttrT>
 static void printFFNActivation(OpAsmPrinter &printer, Operation *op,
                                ActivationAttr activation,
                                GateLayoutAttr gateLayout, FloatAttr alpha,
                                FloatAttr beta, FloatAttr limit,
-                               ExpertPlacementAttr placement) {
+                               PlacementAttrT placement) {
   printFFNActivation(printer, op, activation, gateLayout, alpha, beta, limit);
   if (placement)
     printer << ' ';
-  printPlacement(printer, op, placement);
+  printPlacementClause(printer, op, placement);
 }
 
 #define GET_OP_CLASSES

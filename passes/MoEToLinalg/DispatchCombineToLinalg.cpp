@@ -64,12 +64,9 @@ struct DispatchOpLowering : MoELoweringPattern<DispatchOp> {
 
     Value numTokens = tensor::DimOp::create(rewriter, loc, tokens, 0);
     Value idRows = tensor::DimOp::create(rewriter, loc, ids, 0);
-    emitRuntimeCheck(rewriter, loc, options,
-                     arith::CmpIOp::create(rewriter, loc,
-                                           arith::CmpIPredicate::eq, idRows,
-                                           numTokens),
-                     "moe.dispatch: ids and tokens have different token "
-                     "counts");
+    emitEqualityCheck(rewriter, loc, options, idRows, numTokens,
+                      "moe.dispatch: ids and tokens have different token "
+                      "counts");
     Value kValue = indexConstant(rewriter, loc, k);
     Value numRows = arith::MulIOp::create(rewriter, loc, numTokens, kValue);
     Value expertsValue = indexConstant(rewriter, loc, numExperts);
@@ -181,17 +178,11 @@ struct CombineOpLowering : MoELoweringPattern<CombineOp> {
     Value numRows = arith::MulIOp::create(rewriter, loc, numTokens,
                                           indexConstant(rewriter, loc, k));
     Value permRows = tensor::DimOp::create(rewriter, loc, perm, 0);
-    emitRuntimeCheck(rewriter, loc, options,
-                     arith::CmpIOp::create(rewriter, loc,
-                                           arith::CmpIPredicate::eq, permRows,
-                                           numRows),
-                     "moe.combine: the permutation must have T * k rows");
+    emitEqualityCheck(rewriter, loc, options, permRows, numRows,
+                      "moe.combine: the permutation must have T * k rows");
     Value outputRows = tensor::DimOp::create(rewriter, loc, outputs, 0);
-    emitRuntimeCheck(rewriter, loc, options,
-                     arith::CmpIOp::create(rewriter, loc,
-                                           arith::CmpIPredicate::eq, outputRows,
-                                           numRows),
-                     "moe.combine: the expert outputs must have T * k rows");
+    emitEqualityCheck(rewriter, loc, options, outputRows, numRows,
+                      "moe.combine: the expert outputs must have T * k rows");
 
     // rowOf[t * k + j] = the sorted row that holds assignment (t, j). It
     // starts at -1 so a repeated entry is caught: N distinct in-range entries
@@ -208,11 +199,8 @@ struct CombineOpLowering : MoELoweringPattern<CombineOp> {
           if (options.runtimeChecks) {
             Value previous = tensor::ExtractOp::create(b, nl, iter[0],
                                                        ValueRange{assignment});
-            emitRuntimeCheck(b, nl, options,
-                             arith::CmpIOp::create(b, nl,
-                                                   arith::CmpIPredicate::eq,
-                                                   previous, unset),
-                             "moe.combine: the permutation repeats an entry");
+            emitEqualityCheck(b, nl, options, previous, unset,
+                              "moe.combine: the permutation repeats an entry");
           }
           Value row = arith::IndexCastOp::create(b, nl, i64, r);
           return SmallVector<Value>{tensor::InsertOp::create(

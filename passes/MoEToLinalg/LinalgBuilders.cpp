@@ -79,4 +79,14 @@ void emitRuntimeCheck(OpBuilder &b, Location loc,
     cf::AssertOp::create(b, loc, condition, message);
 }
 
+void emitEqualityCheck(OpBuilder &b, Location loc,
+                       const MoEToLinalgOptions &options, Value lhs, Value rhs,
+                       StringRef message) {
+  if (!options.runtimeChecks)
+    return;
+  Value equal =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs, rhs);
+  cf::AssertOp::create(b, loc, equal, message);
+}
+
 } // namespace moe::lowering

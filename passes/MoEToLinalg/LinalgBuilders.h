@@ -81,6 +81,10 @@ protected:
 void emitRuntimeCheck(mlir::OpBuilder &b, mlir::Location loc,
                       const MoEToLinalgOptions &options, mlir::Value condition,
                       llvm::StringRef message);
+/// The same for `lhs == rhs` on integers or indices.
+void emitEqualityCheck(mlir::OpBuilder &b, mlir::Location loc,
+                       const MoEToLinalgOptions &options, mlir::Value lhs,
+                       mlir::Value rhs, llvm::StringRef message);
 
 /// The FFN of one expert (or of a dense/shared expert) on 2-D operands.
 struct ExpertWeights {
