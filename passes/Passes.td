@@ -38,4 +38,58 @@ def ConvertMoEToLinalg : Pass<"convert-moe-to-linalg"> {
   ];
 }
 
+class MoE_CostModelOptions {
+  list<Option> costOptions = [
+    Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",
+           "GPU descriptor: a built-in name (h100, h200, b200, a100) or a "
+           "JSON file">,
+    Option<"pim", "pim", "std::string", /*default=*/"\"hbm3e-pim\"",
+           "PIM descriptor: a built-in name (hbm3e-pim, hbm3-pim, logic-pim, "
+           "gddr6-aim, hbm2-pim) or a JSON file">,
+    Option<"link", "link", "std::string", /*default=*/"\"nvlink\"",
+           "GPU <-> PIM link: a built-in name (nvlink, pcie5) or a JSON "
+           "file">,
+    Option<"profile", "profile", "std::string", /*default=*/"\"\"",
+           "Token profile JSON (per layer, per step, per expert counts)">,
+    Option<"distribution", "distribution", "std::string",
+           /*default=*/"\"uniform:batch=64\"",
+           "Synthetic profile when no file is given: uniform, zipf:s=S or "
+           "bimodal:hot=F,weight=W, with batch=, seed=, steps=">
+  ];
+}
+
+def EstimateIntensity : Pass<"moe-estimate-intensity", "::mlir::ModuleOp">,
+                        MoE_CostModelOptions {
+  let summary = "Attach per-expert arithmetic intensity and time estimates";
+  let description = [{
+    For every `moe.experts` op (layer i is the i-th in the module), takes the
+    mean tokens per expert from the profile and attaches, per expert:
+    `moe.tokens` (mean tokens per step), `moe.ops_per_byte` (FLOPs per byte
+    moved on a GPU), `moe.gpu_time_us` and `moe.pim_time_us` (the cost
+    model's time for that many tokens), all as `array<f64: ...>`.
+  }];
+  let options = costOptions;
+}
+
+def PartitionExperts : Pass<"moe-partition-experts", "::mlir::ModuleOp">,
+                       MoE_CostModelOptions {
+  let summary = "Place every expert on the GPU or PIM with a policy";
+  let description = [{
+    Runs the chosen policy (all-gpu, all-pim, threshold, pimoe, duplex,
+    sieve, optimal) on every step of the profile and sets the `placements`
+    of every `moe.experts` op: `gpu` or `pim` when the policy always puts
+    the expert there, `dynamic` when it moves between steps, is split
+    between both, or never gets a token (so both variants are compiled).
+    Shared experts (`moe.ffn`) go where the model runs them faster for the
+    profile's tokens per step. `moe.partition` records the policy and
+    hardware used.
+  }];
+  let options = !listconcat(costOptions, [
+    Option<"policy", "policy", "std::string", /*default=*/"\"optimal\"",
+           "Placement policy">,
+    Option<"threshold", "threshold", "int64_t", /*default=*/"8",
+           "Token threshold of the `threshold` policy">
+  ]);
+}
+
 #endif // MOE_PASSES_PASSES_TD

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   llvm-22-dev libmlir-22-dev libmlir-22 mlir-22-tools llvm-22-tools
   cmake ninja-build g++ ccache libgtest-dev python3 python3-numpy
+  nlohmann-json3-dev
 )
 
 missing=()
