@@ -44,17 +44,8 @@ LayerCostModel::LayerCostModel(ExpertShape shape, GpuDescriptor gpu,
   tokenComputeTime_ = shape_.flopsPerToken() / gpu_.peakFlops;
   gemvSharded_ = computeGemvTime(PimMapping::Sharded);
   gemvPerChannel_ = computeGemvTime(PimMapping::PerChannel);
-}
-
-double LayerCostModel::rooflineGpu(int64_t tokens) const {
-  if (tokens <= 0)
-    return 0;
-  return std::max(weightReadTime_ + tokens * tokenTrafficTime_,
-                  tokens * tokenComputeTime_);
-}
-
-double LayerCostModel::pimGemvTime(PimMapping mapping) const {
-  return mapping == PimMapping::Sharded ? gemvSharded_ : gemvPerChannel_;
+  commPerToken_ =
+      2.0 * shape_.hidden * shape_.activationBytes / link_.bandwidth;
 }
 
 double LayerCostModel::computeGemvTime(PimMapping mapping) const {
@@ -79,36 +70,17 @@ double LayerCostModel::computeGemvTime(PimMapping mapping) const {
   return compute + transfer + shape_.matrices * pim_.commandOverhead;
 }
 
-double LayerCostModel::rooflinePim(int64_t tokens, PimMapping mapping) const {
-  return tokens <= 0 ? 0 : tokens * pimGemvTime(mapping);
+double LayerCostModel::measuredGpu(int64_t tokens) const {
+  if (std::optional<double> seen = measured_->lookup(Device::Gpu, tokens))
+    return *seen;
+  return rooflineGpu(tokens) * measured_->calibration(Device::Gpu);
 }
 
-double LayerCostModel::gpuExpertTime(int64_t tokens) const {
-  if (tokens <= 0)
-    return 0;
-  if (measured_) {
-    if (std::optional<double> seen = measured_->lookup(Device::Gpu, tokens))
-      return *seen;
-    return rooflineGpu(tokens) * measured_->calibration(Device::Gpu);
-  }
-  return rooflineGpu(tokens);
-}
-
-double LayerCostModel::pimExpertTime(int64_t tokens, PimMapping mapping) const {
-  if (tokens <= 0)
-    return 0;
-  // Measurements are of the sharded layout the runtime uses.
-  if (measured_ && mapping == PimMapping::Sharded) {
-    if (std::optional<double> seen = measured_->lookup(Device::Pim, tokens))
-      return *seen;
-    return rooflinePim(tokens, mapping) * measured_->calibration(Device::Pim);
-  }
-  return rooflinePim(tokens, mapping);
-}
-
-double LayerCostModel::commTime(int64_t tokens) const {
-  return 2.0 * tokens * shape_.hidden * shape_.activationBytes /
-         link_.bandwidth;
+double LayerCostModel::measuredPim(int64_t tokens) const {
+  if (std::optional<double> seen = measured_->lookup(Device::Pim, tokens))
+    return *seen;
+  return rooflinePim(tokens, PimMapping::Sharded) *
+         measured_->calibration(Device::Pim);
 }
 
 LayerTime LayerCostModel::layerTime(const std::vector<int64_t> &counts,

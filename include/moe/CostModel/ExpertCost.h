@@ -18,6 +18,7 @@
 #include "moe/CostModel/Hardware.h"
 #include "moe/CostModel/MeasuredTimes.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -68,15 +69,29 @@ public:
   const LinkDescriptor &link() const { return link_; }
 
   /// One expert on the GPU with `tokens` > 0 tokens (launch not included).
-  double gpuExpertTime(int64_t tokens) const;
+  /// Inline: the policies call these thousands of times per decision.
+  double gpuExpertTime(int64_t tokens) const {
+    if (tokens <= 0)
+      return 0;
+    return measured_ ? measuredGpu(tokens) : rooflineGpu(tokens);
+  }
   /// One expert on PIM: `tokens` serial GEMVs.
   double pimExpertTime(int64_t tokens,
-                       PimMapping mapping = PimMapping::Sharded) const;
+                       PimMapping mapping = PimMapping::Sharded) const {
+    if (tokens <= 0)
+      return 0;
+    // Measurements are of the sharded layout the runtime uses.
+    if (measured_ && mapping == PimMapping::Sharded)
+      return measuredPim(tokens);
+    return rooflinePim(tokens, mapping);
+  }
   /// One GEMV of one expert (sharded over all channels, or in one channel).
-  double pimGemvTime(PimMapping mapping = PimMapping::Sharded) const;
+  double pimGemvTime(PimMapping mapping = PimMapping::Sharded) const {
+    return mapping == PimMapping::Sharded ? gemvSharded_ : gemvPerChannel_;
+  }
   /// Moving `tokens` tokens to PIM and their results back (latency
   /// excluded).
-  double commTime(int64_t tokens) const;
+  double commTime(int64_t tokens) const { return tokens * commPerToken_; }
 
   /// The layer's time for `split` of `counts`.
   LayerTime layerTime(const std::vector<int64_t> &counts,
@@ -93,8 +108,15 @@ public:
   Linearised linearised() const;
 
 private:
-  double rooflineGpu(int64_t tokens) const;
-  double rooflinePim(int64_t tokens, PimMapping mapping) const;
+  double rooflineGpu(int64_t tokens) const {
+    return std::max(weightReadTime_ + tokens * tokenTrafficTime_,
+                    tokens * tokenComputeTime_);
+  }
+  double rooflinePim(int64_t tokens, PimMapping mapping) const {
+    return tokens * pimGemvTime(mapping);
+  }
+  double measuredGpu(int64_t tokens) const;
+  double measuredPim(int64_t tokens) const;
   double computeGemvTime(PimMapping mapping) const;
 
   ExpertShape shape_;
@@ -104,7 +126,7 @@ private:
   const MeasuredTimes *measured_;
   // Derived once: policies evaluate thousands of candidate moves per layer.
   double weightReadTime_, tokenTrafficTime_, tokenComputeTime_;
-  double gemvSharded_, gemvPerChannel_;
+  double gemvSharded_, gemvPerChannel_, commPerToken_;
 };
 
 } // namespace moe::cost

@@ -80,8 +80,11 @@ public:
       auto layer = [&](int64_t q) {
         return std::max(gpuSide(q), pimSide(total - q));
       };
-      // First q in [m, tokens] where the GPU side is the larger one.
+      // First q in [m, tokens] where the GPU side is the larger one. Often
+      // even all m experts' tokens leave the GPU side smaller: no search.
       int64_t lo = static_cast<int64_t>(m), hi = tokens;
+      if (gpuSide(hi) < pimSide(total - hi))
+        lo = hi + 1;
       while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
         if (gpuSide(mid) >= pimSide(total - mid))

@@ -12,6 +12,12 @@
 // RUN: not moe-opt %S/Inputs/layer.mlir --moe-partition-experts="distribution=gauss" 2>&1 | FileCheck %s --check-prefix=DIST
 // DIST: error: distribution=gauss: {{.*}}gauss
 //
+// RUN: not moe-opt %S/Inputs/layer.mlir --moe-partition-experts="pim=%S/Inputs/negative-bandwidth.json" 2>&1 | FileCheck %s --check-prefix=DESC
+// DESC: error: pim={{.*}}negative-bandwidth.json: {{.*}}negative-bandwidth.json: descriptor 0 ("broken-pim"): field "external_tbps" must be positive, got -1
+//
+// RUN: not moe-opt %S/Inputs/layer.mlir --moe-partition-experts="profile=%S/Inputs/short-step.json" 2>&1 | FileCheck %s --check-prefix=STEP
+// STEP: error: profile: {{.*}}short-step.json: layer 0, step 0: expected 16 token counts ("experts"), got 3
+//
 // A profile with 8 experts for a layer of 16, and a layer whose k is unknown.
 // RUN: not moe-opt %s --moe-partition-experts="profile=%S/Inputs/two-layers.json" 2>&1 | FileCheck %s --check-prefix=COUNT
 // COUNT: errors.mlir:[[@LINE+7]]:8: error: 'moe.experts' op has 8 experts but layer 0 of profile {{.*}}two-layers.json has 16
