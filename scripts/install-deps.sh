@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   llvm-22-dev libmlir-22-dev libmlir-22 mlir-22-tools llvm-22-tools
   cmake ninja-build g++ ccache libgtest-dev python3 python3-numpy
-  nlohmann-json3-dev
+  nlohmann-json3-dev libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
 )
 
 missing=()

@@ -20,7 +20,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["moe-opt", "mlir-opt", "mlir-runner", "moe-capi-test"], tool_dirs)
+    ["moe-opt", "moe-translate", "mlir-opt", "mlir-runner", "moe-capi-test"],
+    tool_dirs)
 
 # Numerics: the runtime prints memrefs, a numpy reference checks them.
 runner_libs = ",".join(
@@ -42,9 +43,12 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%moe_obj_root", config.moe_obj_root))
 
-# numpy is needed by every numeric test.
+# numpy is needed by every numeric test, python3-onnx by the importer tests
+# that generate their models.
 if os.system(config.python3 + " -c 'import numpy' 2>/dev/null") == 0:
     config.available_features.add("numpy")
+if os.system(config.python3 + " -c 'import onnx' 2>/dev/null") == 0:
+    config.available_features.add("onnx")
 # ptxas (CUDA) and a GPU are optional: tests that need them say REQUIRES.
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")

@@ -86,7 +86,8 @@ TEST(MeasuredTimes, MeasurementsOverrideAndCalibrateTheRoofline) {
   MeasuredTimes measured(0.5);
   LayerCostModel plain = h100Model();
   LayerCostModel learned = h100Model(&measured);
-  double roofline2 = plain.pimExpertTime(2);
+  double roofline2 = learned.rooflineTime(Device::Pim, 2);
+  EXPECT_DOUBLE_EQ(roofline2, plain.pimExpertTime(2));
   // Observed 3x slower than the roofline at 2 tokens, twice.
   measured.record(Device::Pim, 2, 3 * roofline2, roofline2);
   EXPECT_NEAR(learned.pimExpertTime(2), 3 * roofline2, 1e-12);

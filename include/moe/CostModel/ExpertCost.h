@@ -89,6 +89,14 @@ public:
   double pimGemvTime(PimMapping mapping = PimMapping::Sharded) const {
     return mapping == PimMapping::Sharded ? gemvSharded_ : gemvPerChannel_;
   }
+  /// The roofline alone, ignoring measurements: what a new measurement is
+  /// compared with (`MeasuredTimes::record`).
+  double rooflineTime(Device device, int64_t tokens) const {
+    if (tokens <= 0)
+      return 0;
+    return device == Device::Gpu ? rooflineGpu(tokens)
+                                 : rooflinePim(tokens, PimMapping::Sharded);
+  }
   /// Moving `tokens` tokens to PIM and their results back (latency
   /// excluded).
   double commTime(int64_t tokens) const { return tokens * commPerToken_; }

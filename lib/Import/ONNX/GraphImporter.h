@@ -1,0 +1,72 @@
+//===- GraphImporter.h - state of one ONNX graph's import -------*- C++ -*-===//
+//
+// Private to lib/Import/ONNX: the value table, the builder and diagnostics
+// that name the ONNX node, shared by the per-op importers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOE_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+#define MOE_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+
+#include "moe/Import/ONNX/ImportONNX.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+namespace moe::onnx_import {
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::OpBuilder &builder, llvm::StringRef fileName,
+                const ONNXImportOptions &options)
+      : builder(builder), fileName(fileName.str()), options(options) {}
+
+  /// The location of a node: its name (or op and index) inside the file.
+  mlir::Location nodeLoc(const onnx::NodeProto &node, int index);
+
+  /// An error at `node` that names it: node 'n' (domain:Op).
+  mlir::InFlightDiagnostic nodeError(const onnx::NodeProto &node, int index);
+
+  /// The value an ONNX name refers to; null (and an error) if unknown.
+  mlir::Value lookup(const onnx::NodeProto &node, int index,
+                     const std::string &name);
+  /// The optional input `position` of `node`: null if absent or empty.
+  mlir::Value optionalInput(const onnx::NodeProto &node, int index,
+                            int position, bool &failed);
+  void define(const std::string &name, mlir::Value value) {
+    values[name] = value;
+  }
+
+  /// Imports one node; fails (after an error) on unsupported or bad input.
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
+
+  mlir::OpBuilder &builder;
+  std::string fileName;
+  const ONNXImportOptions &options;
+  llvm::StringMap<mlir::Value> values;
+};
+
+/// The MLIR element type of an ONNX TensorProto data type, or null.
+mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t dataType);
+
+/// The ranked tensor type of a graph input/output, or null (and `error`).
+mlir::RankedTensorType convertValueType(mlir::MLIRContext *ctx,
+                                        const onnx::ValueInfoProto &info,
+                                        std::string &error);
+
+/// An initializer's contents, or null (and `error`).
+mlir::DenseElementsAttr convertInitializer(mlir::MLIRContext *ctx,
+                                           const onnx::TensorProto &tensor,
+                                           std::string &error);
+
+/// Importers of individual ONNX ops, one file each.
+mlir::LogicalResult importMicrosoftMoE(GraphImporter &graph,
+                                       const onnx::NodeProto &node, int index);
+
+} // namespace moe::onnx_import
+
+#endif // MOE_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
