@@ -143,8 +143,8 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
     else if (attrs.swigluFusion == 2)
       layout = GateLayout::concatenated;
     else {
-      graph.nodeError(node, index) << "swiglu_fusion = " << attrs.swigluFusion
-                                   << " must be 0, 1 or 2";
+      graph.nodeError(node, index)
+          << "swiglu_fusion = " << attrs.swigluFusion << " must be 0, 1 or 2";
       return failure();
     }
     if (attrs.activation == "swiglu") {
@@ -184,8 +184,8 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
 
   // Legacy fc1 layout [E, H, f*I]: transpose to [E, f*I, H].
   int64_t factor = layout && *layout != GateLayout::separate ? 2 : 1;
-  if (fc1Type.getDimSize(1) == hidden && fc1Type.getDimSize(2) == factor * inter &&
-      hidden != factor * inter) {
+  if (fc1Type.getDimSize(1) == hidden &&
+      fc1Type.getDimSize(2) == factor * inter && hidden != factor * inter) {
     auto transposedType = RankedTensorType::get(
         {numExperts, factor * inter, hidden}, fc1Type.getElementType());
     Value init = tensor::EmptyOp::create(b, loc, transposedType.getShape(),
@@ -198,8 +198,8 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
   Type elementType = inputType.getElementType();
   Value tokens = flattenTokens(b, loc, input);
   Value logits = flattenTokens(b, loc, router);
-  auto routeIds = RankedTensorType::get({ShapedType::kDynamic, attrs.k},
-                                        b.getI32Type());
+  auto routeIds =
+      RankedTensorType::get({ShapedType::kDynamic, attrs.k}, b.getI32Type());
   auto routeWeights =
       RankedTensorType::get({ShapedType::kDynamic, attrs.k}, elementType);
   auto dynamicLogits = RankedTensorType::get(

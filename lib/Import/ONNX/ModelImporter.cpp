@@ -24,8 +24,8 @@ using namespace mlir;
 namespace moe {
 
 void registerONNXImportDialects(DialectRegistry &registry) {
-  registry.insert<func::FuncDialect, arith::ArithDialect,
-                  tensor::TensorDialect, linalg::LinalgDialect, MoEDialect>();
+  registry.insert<func::FuncDialect, arith::ArithDialect, tensor::TensorDialect,
+                  linalg::LinalgDialect, MoEDialect>();
 }
 
 namespace onnx_import {
@@ -48,8 +48,8 @@ InFlightDiagnostic GraphImporter::nodeError(const onnx::NodeProto &node,
                                             int index) {
   std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
   return emitError(nodeLoc(node, index))
-         << "node '" << node.name() << "' (" << domain << ":"
-         << node.op_type() << ", #" << index << "): ";
+         << "node '" << node.name() << "' (" << domain << ":" << node.op_type()
+         << ", #" << index << "): ";
 }
 
 Value GraphImporter::lookup(const onnx::NodeProto &node, int index,

@@ -131,7 +131,8 @@ DenseElementsAttr convertInitializer(MLIRContext *ctx,
   }
   if (isa<FloatType>(element)) { // f16 / bf16 bits in the low 16 bits
     SmallVector<APFloat> values;
-    const llvm::fltSemantics &sem = cast<FloatType>(element).getFloatSemantics();
+    const llvm::fltSemantics &sem =
+        cast<FloatType>(element).getFloatSemantics();
     for (int32_t bits : tensor.int32_data())
       values.emplace_back(sem, APInt(16, static_cast<uint16_t>(bits)));
     return DenseElementsAttr::get(type, values);

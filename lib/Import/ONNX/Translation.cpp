@@ -18,8 +18,9 @@ void moe::registerImportONNXTranslation() {
       llvm::cl::desc("Remark where an ONNX pattern almost matched a MoE block"),
       llvm::cl::init(false));
   TranslateToMLIRRegistration importONNX(
-      "import-onnx", "Import an ONNX model (ModelProto) into moe and upstream "
-                     "dialects",
+      "import-onnx",
+      "Import an ONNX model (ModelProto) into moe and upstream "
+      "dialects",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
         const llvm::MemoryBuffer *buffer =
