@@ -63,6 +63,10 @@ mlir::DenseElementsAttr convertInitializer(mlir::MLIRContext *ctx,
                                            const onnx::TensorProto &tensor,
                                            std::string &error);
 
+/// The first wire-format defect in a serialized ModelProto ("at byte N:
+/// ..."), or an empty string when its top-level framing is intact.
+std::string describeWireFormatDefect(const uint8_t *data, size_t size);
+
 /// Importers of individual ONNX ops, one file each.
 mlir::LogicalResult importMicrosoftMoE(GraphImporter &graph,
                                        const onnx::NodeProto &node, int index);

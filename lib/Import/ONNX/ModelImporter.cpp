@@ -98,10 +98,13 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
   if (buffer.getBufferSize() > static_cast<size_t>(INT32_MAX) ||
       !model.ParseFromArray(buffer.getBufferStart(),
                             static_cast<int>(buffer.getBufferSize()))) {
+    std::string defect = describeWireFormatDefect(
+        reinterpret_cast<const uint8_t *>(buffer.getBufferStart()),
+        buffer.getBufferSize());
     emitError(fileLoc) << "not a valid ONNX model: the protobuf of "
                        << buffer.getBufferSize()
-                       << " bytes does not parse as a ModelProto (truncated "
-                          "or corrupt)";
+                       << " bytes does not parse as a ModelProto ("
+                       << (defect.empty() ? "corrupt" : defect) << ")";
     return nullptr;
   }
   if (model.ir_version() < kMinIRVersion ||
