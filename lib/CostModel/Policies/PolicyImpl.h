@@ -5,6 +5,8 @@
 
 #include "moe/CostModel/Policies.h"
 
+#include <algorithm>
+
 namespace moe::cost::detail {
 
 /// The running terms of a layer while whole experts move between sides,
@@ -13,11 +15,30 @@ class LayerTally {
 public:
   LayerTally(const LayerCostModel &model) : model_(model) {}
 
-  void addGpu(int64_t tokens);
-  void removeGpu(int64_t tokens);
-  void addPim(int64_t tokens);
-  void removePim(int64_t tokens);
-  double total() const;
+  // Inline: a greedy decision makes one call per expert it tries.
+  void addGpu(int64_t tokens) {
+    gpu_ += model_.gpuExpertTime(tokens);
+    ++gpuExperts_;
+  }
+  void removeGpu(int64_t tokens) {
+    gpu_ -= model_.gpuExpertTime(tokens);
+    --gpuExperts_;
+  }
+  void addPim(int64_t tokens) {
+    pim_ += model_.pimExpertTime(tokens);
+    pimTokens_ += tokens;
+  }
+  void removePim(int64_t tokens) {
+    pim_ -= model_.pimExpertTime(tokens);
+    pimTokens_ -= tokens;
+  }
+  double total() const {
+    double gpu = gpuExperts_ > 0 ? gpu_ + model_.gpu().launchOverhead : 0.0;
+    if (pimTokens_ <= 0)
+      return gpu;
+    double comm = model_.link().latency + model_.commTime(pimTokens_);
+    return std::max({gpu, pim_, comm});
+  }
 
 private:
   const LayerCostModel &model_;

@@ -37,32 +37,6 @@ std::unique_ptr<PlacementPolicy> createPolicy(std::string_view name,
 
 namespace detail {
 
-void LayerTally::addGpu(int64_t tokens) {
-  gpu_ += model_.gpuExpertTime(tokens);
-  ++gpuExperts_;
-}
-void LayerTally::removeGpu(int64_t tokens) {
-  gpu_ -= model_.gpuExpertTime(tokens);
-  --gpuExperts_;
-}
-void LayerTally::addPim(int64_t tokens) {
-  pim_ += model_.pimExpertTime(tokens);
-  pimTokens_ += tokens;
-}
-void LayerTally::removePim(int64_t tokens) {
-  pim_ -= model_.pimExpertTime(tokens);
-  pimTokens_ -= tokens;
-}
-
-double LayerTally::total() const {
-  double gpu = gpuExperts_ > 0 ? gpu_ + model_.gpu().launchOverhead : 0.0;
-  double pim = pimTokens_ > 0 ? pim_ : 0.0;
-  double comm = pimTokens_ > 0
-                    ? model_.link().latency + model_.commTime(pimTokens_)
-                    : 0.0;
-  return std::max({gpu, pim, comm});
-}
-
 std::vector<size_t> hottestFirst(const std::vector<int64_t> &counts) {
   // A counting sort: token counts are small (at most batch x k), and this
   // runs for every layer of every step.
