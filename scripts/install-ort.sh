@@ -34,15 +34,18 @@ if [ "$(installed_version)" = "$ORT_VERSION" ] && [ -f "$binding" ]; then
   exit 0
 fi
 
+# Ask the registry first (few retries, bounded wait), so that an unreachable
+# registry gives one clear line rather than npm's retry log.
+registry=$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
+if ! npm view --fetch-retries=1 --fetch-timeout=30000 \
+       "onnxruntime-node@$ORT_VERSION" version > /dev/null 2>&1; then
+  die "cannot reach the npm registry ($registry) to fetch onnxruntime-node@$ORT_VERSION; check the network or the npm registry/proxy settings"
+fi
+
 mkdir -p "$dir" || die "cannot create $dir"
 # A package.json of our own keeps npm from walking up to an enclosing project.
 [ -f "$dir/package.json" ] ||
   printf '{\n  "name": "moe-mlir-ort",\n  "private": true\n}\n' > "$dir/package.json"
-
-registry=$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
-if ! npm view "onnxruntime-node@$ORT_VERSION" version > /dev/null 2>&1; then
-  die "cannot reach the npm registry ($registry) to fetch onnxruntime-node@$ORT_VERSION; check the network or the npm registry/proxy settings"
-fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

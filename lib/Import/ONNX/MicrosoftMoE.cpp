@@ -12,6 +12,7 @@
 
 #include "moe/Dialect/MoE/MoEOps.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -238,9 +239,47 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
     SmallVector<OpFoldResult> outputShape = {
         tensor::getMixedSize(b, loc, input, 0),
         tensor::getMixedSize(b, loc, input, 1), b.getIndexAttr(hidden)};
-    output = tensor::ExpandShapeOp::create(
-        b, loc, outType, output, ArrayRef<ReassociationIndices>{{0, 1}, {2}},
-        outputShape);
+    if (inputType.isDynamicDim(0) && inputType.isDynamicDim(1)) {
+      // LLVM 22's expand-strided-metadata crashes on an expand_shape with two
+      // dynamic sizes in one group, and memref.reshape with a dynamic shape
+      // does not lower: copy y[b * S + s, h] with a generic instead.
+      MLIRContext *ctx = b.getContext();
+      Value rows = output;
+      Value seqLen = getValueOrCreateConstantIndexOp(b, loc, outputShape[1]);
+      Value init = tensor::EmptyOp::create(b, loc, outputShape, elementType);
+      output =
+          linalg::GenericOp::create(
+              b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+              ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
+              SmallVector<utils::IteratorType>(3,
+                                               utils::IteratorType::parallel),
+              [&](OpBuilder &nb, Location nl, ValueRange) {
+                Value batch = linalg::IndexOp::create(nb, nl, 0);
+                Value pos = linalg::IndexOp::create(nb, nl, 1);
+                Value h = linalg::IndexOp::create(nb, nl, 2);
+                Value row = arith::AddIOp::create(
+                    nb, nl, arith::MulIOp::create(nb, nl, batch, seqLen), pos);
+                Value v =
+                    tensor::ExtractOp::create(nb, nl, rows, ValueRange{row, h});
+                linalg::YieldOp::create(nb, nl, v);
+              })
+              .getResult(0);
+    } else {
+      // A static [B, S, H] needs a static [B*S, H] to expand from.
+      if (outType.hasStaticShape())
+        output = tensor::CastOp::create(
+            b, loc,
+            RankedTensorType::get(
+                {inputType.getDimSize(0) * inputType.getDimSize(1), hidden},
+                elementType),
+            output);
+      output = tensor::ExpandShapeOp::create(
+          b, loc, outType, output, ArrayRef<ReassociationIndices>{{0, 1}, {2}},
+          outputShape);
+    }
+  } else if (output.getType() != inputType) {
+    // The graph's static token count, as declared.
+    output = tensor::CastOp::create(b, loc, inputType, output);
   }
   graph.define(node.output(0), output);
   return success();
