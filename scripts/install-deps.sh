@@ -11,6 +11,10 @@ packages=(
   nlohmann-json3-dev libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
 )
 
+# Node.js runs ONNX Runtime (npm onnxruntime-node) for the importer tests;
+# take Debian's only where no node is installed already.
+command -v node > /dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -49,6 +49,15 @@ if os.system(config.python3 + " -c 'import numpy' 2>/dev/null") == 0:
     config.available_features.add("numpy")
 if os.system(config.python3 + " -c 'import onnx' 2>/dev/null") == 0:
     config.available_features.add("onnx")
+# ONNX Runtime (scripts/install-ort.sh, run by scripts/test.sh) is the outside
+# reference of the importer; without npm its comparisons are UNSUPPORTED.
+ort_dir = os.path.join(config.moe_obj_root, "ort")
+if os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")) \
+        and shutil.which("node"):
+    config.available_features.add("ort")
+config.substitutions.append(("%ort_dir", ort_dir))
+config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
+
 # ptxas (CUDA) and a GPU are optional: tests that need them say REQUIRES.
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
