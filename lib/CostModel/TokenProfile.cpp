@@ -14,6 +14,8 @@
 
 #include "moe/CostModel/TokenProfile.h"
 
+#include "JsonSyntaxError.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -50,46 +52,12 @@ std::string describe(const Json &value) {
   return text;
 }
 
-/// Only collects the first syntax error: parse() without exceptions says
-/// that the text is not JSON but not where.
-class ParseErrorLocator final : public nlohmann::json_sax<Json> {
-public:
-  size_t position = 0;
-  std::string message = "not JSON";
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t &) override { return true; }
-  bool string(string_t &) override { return true; }
-  bool binary(binary_t &) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t &) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string &,
-                   const nlohmann::detail::exception &e) override {
-    position = pos;
-    message = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag.
-    size_t tagEnd = message.find("] ");
-    if (!message.empty() && message[0] == '[' && tagEnd != std::string::npos)
-      message.erase(0, tagEnd + 2);
-    return false;
-  }
-};
-
 bool parseJson(std::string_view text, Json &document, std::string &error) {
   document = Json::parse(text.begin(), text.end(), nullptr,
                          /*allow_exceptions=*/false);
   if (!document.is_discarded())
     return true;
-  ParseErrorLocator locator;
-  Json::sax_parse(text.begin(), text.end(), &locator);
-  error = "malformed JSON at byte " + std::to_string(locator.position) + ": " +
-          locator.message;
+  error = detail::describeJsonSyntaxError(text);
   return false;
 }
 
