@@ -13,10 +13,6 @@ void moe::registerImportONNXTranslation() {
   static llvm::cl::opt<std::string> entryName(
       "onnx-entry-name", llvm::cl::desc("Name of the imported graph function"),
       llvm::cl::init("main_graph"));
-  static llvm::cl::opt<bool> remarks(
-      "moe-import-remarks",
-      llvm::cl::desc("Remark where an ONNX pattern almost matched a MoE block"),
-      llvm::cl::init(false));
   TranslateToMLIRRegistration importONNX(
       "import-onnx",
       "Import an ONNX model (ModelProto) into moe and upstream "
@@ -27,7 +23,6 @@ void moe::registerImportONNXTranslation() {
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         ONNXImportOptions options;
         options.entryName = entryName;
-        options.remarks = remarks;
         return importONNXModel(buffer->getMemBufferRef(), context, options);
       },
       [](DialectRegistry &registry) { registerONNXImportDialects(registry); });

@@ -26,8 +26,6 @@ namespace moe {
 struct ONNXImportOptions {
   /// Name of the function the graph becomes.
   std::string entryName = "main_graph";
-  /// Emit remarks where a pattern almost matched a MoE block.
-  bool remarks = false;
 };
 
 /// The dialects an imported module uses.

@@ -66,6 +66,11 @@ def main():
         data = moe_model().SerializeToString()
         open(out, "wb").write(data[: len(data) // 2])
         return
+    if case == "external-data":
+        onnx.save(moe_model(), out, save_as_external_data=True,
+                  all_tensors_to_one_file=True, location="weights.bin",
+                  size_threshold=0)
+        return
     if case == "short-raw-data":
         model = moe_model()
         tensor = model.graph.initializer[0]
