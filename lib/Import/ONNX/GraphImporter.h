@@ -58,10 +58,14 @@ mlir::RankedTensorType convertValueType(mlir::MLIRContext *ctx,
                                         const onnx::ValueInfoProto &info,
                                         std::string &error);
 
+/// Initializers of at least this many bytes of raw data become
+/// `dense_resource` blobs.
+constexpr int64_t kResourceThresholdBytes = 4096;
+
 /// An initializer's contents, or null (and `error`).
-mlir::DenseElementsAttr convertInitializer(mlir::MLIRContext *ctx,
-                                           const onnx::TensorProto &tensor,
-                                           std::string &error);
+mlir::ElementsAttr convertInitializer(mlir::MLIRContext *ctx,
+                                      const onnx::TensorProto &tensor,
+                                      std::string &error);
 
 /// The first wire-format defect in a serialized ModelProto ("at byte N:
 /// ..."), or an empty string when its top-level framing is intact.

@@ -156,13 +156,14 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     importer.define(name, arg);
   for (const onnx::TensorProto &tensor : graph.initializer()) {
     std::string error;
-    DenseElementsAttr value = convertInitializer(context, tensor, error);
+    ElementsAttr value = convertInitializer(context, tensor, error);
     if (!value) {
       emitError(fileLoc) << error;
       return nullptr;
     }
-    importer.define(tensor.name(),
-                    arith::ConstantOp::create(builder, fileLoc, value));
+    importer.define(
+        tensor.name(),
+        arith::ConstantOp::create(builder, fileLoc, cast<TypedAttr>(value)));
   }
   for (auto [index, node] : llvm::enumerate(graph.node()))
     if (failed(importer.importNode(node, static_cast<int>(index))))

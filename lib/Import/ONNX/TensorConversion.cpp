@@ -2,7 +2,9 @@
 
 #include "GraphImporter.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 
@@ -59,9 +61,9 @@ RankedTensorType convertValueType(MLIRContext *ctx,
   return RankedTensorType::get(shape, element);
 }
 
-DenseElementsAttr convertInitializer(MLIRContext *ctx,
-                                     const onnx::TensorProto &tensor,
-                                     std::string &error) {
+ElementsAttr convertInitializer(MLIRContext *ctx,
+                                const onnx::TensorProto &tensor,
+                                std::string &error) {
   Type element = convertElementType(ctx, tensor.data_type());
   if (!element) {
     error = "initializer '" + tensor.name() + "' has unsupported data type " +
@@ -92,16 +94,24 @@ DenseElementsAttr convertInitializer(MLIRContext *ctx,
         bits.push_back(c != 0);
       return DenseElementsAttr::get(type, bits);
     }
+    // Large weights become resource blobs: printed once in the file's
+    // resource section (elided with --mlir-elide-resource-strings-if-larger)
+    // instead of as a hex literal at every use.
+    if (static_cast<int64_t>(raw.size()) >= kResourceThresholdBytes)
+      return DenseResourceElementsAttr::get(
+          type, tensor.name().empty() ? "onnx_initializer" : tensor.name(),
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(raw.data(), raw.size()), alignof(uint64_t)));
     return DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(raw.data(), raw.size()));
   }
 
   // Typed fields: float_data for f32, int32_data for narrow types and f16/
   // bf16 bit patterns, int64_data, double_data.
-  auto mismatch = [&](int64_t have) {
+  auto mismatch = [&](int64_t have) -> ElementsAttr {
     error = "initializer '" + tensor.name() + "' has " + std::to_string(have) +
             " values, expected " + std::to_string(count);
-    return DenseElementsAttr();
+    return {};
   };
   if (element.isF32()) {
     if (tensor.float_data_size() != count)

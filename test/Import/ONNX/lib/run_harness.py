@@ -356,8 +356,14 @@ def splice(text, addition):
     # A printed module starts at column 0 (after any attribute or type
     # aliases and comments); without one, the top-level ops form an
     # implicit module and the addition just follows them.
+    # A trailing resource section ({-# dialect_resources: ... #-}, where the
+    # importer keeps large weights) follows the module; keep it after it.
+    resources = ""
+    start = text.find("\n{-#")
+    if start >= 0:
+        text, resources = text[:start], text[start:]
     if not re.search(r"^module\b", text, re.M):
-        return text.rstrip() + "\n\n" + addition
+        return text.rstrip() + "\n\n" + addition + resources
     body_end = text.rstrip()
     # Trailing comments after the module's closing brace.
     while True:
@@ -373,7 +379,7 @@ def splice(text, addition):
     return (text[:close].rstrip() + "\n\n"
             + "\n".join("  " + l if l else l
                         for l in addition.rstrip("\n").split("\n"))
-            + "\n}\n")
+            + "\n}\n" + resources)
 
 
 def main(argv):
