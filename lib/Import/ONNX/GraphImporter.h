@@ -62,9 +62,11 @@ mlir::RankedTensorType convertValueType(mlir::MLIRContext *ctx,
 /// `dense_resource` blobs.
 constexpr int64_t kResourceThresholdBytes = 4096;
 
-/// An initializer's contents, or null (and `error`).
+/// An initializer's contents, or null (and `error`). External data is read
+/// relative to `modelDir`.
 mlir::ElementsAttr convertInitializer(mlir::MLIRContext *ctx,
                                       const onnx::TensorProto &tensor,
+                                      llvm::StringRef modelDir,
                                       std::string &error);
 
 /// The first wire-format defect in a serialized ModelProto ("at byte N:

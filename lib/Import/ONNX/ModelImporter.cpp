@@ -18,6 +18,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 
@@ -156,7 +157,8 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     importer.define(name, arg);
   for (const onnx::TensorProto &tensor : graph.initializer()) {
     std::string error;
-    ElementsAttr value = convertInitializer(context, tensor, error);
+    ElementsAttr value = convertInitializer(
+        context, tensor, llvm::sys::path::parent_path(fileName), error);
     if (!value) {
       emitError(fileLoc) << error;
       return nullptr;

@@ -5,6 +5,12 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -61,24 +67,84 @@ RankedTensorType convertValueType(MLIRContext *ctx,
   return RankedTensorType::get(shape, element);
 }
 
+/// An initializer stored in a file beside the model (location, offset,
+/// length): memory-mapped, and the mapping becomes the resource blob, so the
+/// weights are not copied.
+static ElementsAttr readExternalData(RankedTensorType type,
+                                     const onnx::TensorProto &tensor,
+                                     int64_t bytes, StringRef modelDir,
+                                     std::string &error) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if (entry.key() == "offset")
+      offset = std::strtoull(entry.value().c_str(), nullptr, 10);
+    else if (entry.key() == "length")
+      length = std::strtoull(entry.value().c_str(), nullptr, 10);
+  }
+  std::string what = "initializer '" + tensor.name() + "': external data ";
+  if (location.empty()) {
+    error = what + "has no location";
+    return {};
+  }
+  if (length && static_cast<int64_t>(*length) != bytes) {
+    error = what + "has length " + std::to_string(*length) + ", the tensor " +
+            "needs " + std::to_string(bytes) + " bytes";
+    return {};
+  }
+  SmallString<256> path(modelDir);
+  llvm::sys::path::append(path, location);
+  uint64_t fileSize = 0;
+  if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize)) {
+    error = what + "file '" + path.str().str() +
+            "' cannot be opened: " + ec.message();
+    return {};
+  }
+  if (offset > fileSize || fileSize - offset < static_cast<uint64_t>(bytes)) {
+    error = what + "needs bytes [" + std::to_string(offset) + ", " +
+            std::to_string(offset + bytes) + ") of '" + path.str().str() +
+            "', which has " + std::to_string(fileSize) + " bytes";
+    return {};
+  }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> mapped =
+      llvm::MemoryBuffer::getFileSlice(path, bytes, offset,
+                                       /*IsVolatile=*/false);
+  if (!mapped) {
+    error = what + "file '" + path.str().str() +
+            "' cannot be read: " + mapped.getError().message();
+    return {};
+  }
+  // The blob owns the mapping; its alignment is what the address gives.
+  llvm::MemoryBuffer *buffer = mapped->release();
+  ArrayRef<char> data(buffer->getBufferStart(), buffer->getBufferSize());
+  size_t alignment = 1;
+  while (alignment < alignof(uint64_t) &&
+         reinterpret_cast<uintptr_t>(data.data()) % (alignment * 2) == 0)
+    alignment *= 2;
+  AsmResourceBlob blob(
+      data, alignment, [buffer](void *, size_t, size_t) { delete buffer; },
+      /*dataIsMutable=*/false);
+  return DenseResourceElementsAttr::get(type, tensor.name(), std::move(blob));
+}
+
 ElementsAttr convertInitializer(MLIRContext *ctx,
                                 const onnx::TensorProto &tensor,
-                                std::string &error) {
+                                StringRef modelDir, std::string &error) {
   Type element = convertElementType(ctx, tensor.data_type());
   if (!element) {
     error = "initializer '" + tensor.name() + "' has unsupported data type " +
             std::to_string(tensor.data_type());
     return {};
   }
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    error = "initializer '" + tensor.name() +
-            "' uses external data, which the importer does not read yet";
-    return {};
-  }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   auto type = RankedTensorType::get(shape, element);
   int64_t count = type.getNumElements();
   int64_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
+    return readExternalData(type, tensor, count * width, modelDir, error);
 
   if (tensor.has_raw_data()) {
     const std::string &raw = tensor.raw_data();
