@@ -2,7 +2,7 @@
 //
 // Users describe their own hardware in the units datasheets quote (TFLOP/s,
 // TB/s, GB/s, microseconds); this file checks every field and converts to SI.
-// It is the one file of the project built with exceptions. nlohmann/json is
+// It is built with exceptions (as is the ONNX importer). nlohmann/json is
 // called only in ways that report errors by value (parse without exceptions,
 // a type check before every get<>), and a catch-all turns anything thrown
 // anyway (allocation failure, an overlooked path) into the `error` string:
