@@ -400,6 +400,55 @@ LogicalResult CombineOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DequantizeOp::verify() {
+  int64_t bits = getBits();
+  if (bits != 4 && bits != 8)
+    return emitOpError("bits must be 4 or 8, got ") << bits;
+  RankedTensorType codesType = getCodes().getType();
+  RankedTensorType resultType = getResult().getType();
+  int64_t rank = codesType.getRank();
+  if (rank < 2)
+    return emitOpError("codes must have rank >= 2 ([..., N, K / codes per "
+                       "byte]), got ")
+           << codesType;
+  // The result: the codes' shape with the last extent unpacked.
+  SmallVector<int64_t> expected(codesType.getShape());
+  expected.back() = productExtent(expected.back(), getCodesPerByte());
+  if (failed(verifyShape(*this, getResult(), "result", expected)))
+    return failure();
+  int64_t columns = joinExtents(resultType.getShape().back(), expected.back());
+
+  // Scales: one per row, or one per block of columns.
+  SmallVector<int64_t> scalesShape(expected.begin(), expected.end() - 1);
+  if (std::optional<int64_t> block = getBlockSize()) {
+    if (*block < 1)
+      return emitOpError("block size must be positive, got ") << *block;
+    if (!ShapedType::isDynamic(columns) && columns % *block != 0)
+      return emitOpError("block size ")
+             << *block << " does not divide the " << columns << " columns";
+    scalesShape.push_back(ShapedType::isDynamic(columns) ? ShapedType::kDynamic
+                                                         : columns / *block);
+  }
+  if (failed(verifyShape(*this, getScales(), "scales", scalesShape)) ||
+      failed(verifySameElementType(*this, getScales(), "scales",
+                                   resultType.getElementType(), "result")))
+    return failure();
+
+  if (Value zeroPoints = getZeroPoints()) {
+    // Zero points pack like the codes, along the scales' last axis.
+    SmallVector<int64_t> zeroShape(getScales().getType().getShape());
+    if (!ShapedType::isDynamic(zeroShape.back()))
+      zeroShape.back() = llvm::divideCeil(zeroShape.back(), getCodesPerByte());
+    if (failed(verifyShape(*this, zeroPoints, "zero points", zeroShape)))
+      return failure();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Custom assembly: router scoring (a bare keyword)
 //===----------------------------------------------------------------------===//
 

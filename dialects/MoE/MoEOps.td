@@ -242,4 +242,47 @@ def MoE_CombineOp : MoE_Op<"combine", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// moe.dequantize
+//===----------------------------------------------------------------------===//
+
+def MoE_DequantizeOp : MoE_Op<"dequantize", [Pure]> {
+  let summary = "integer expert weights to floats: (code - zero point) * scale";
+  let description = [{
+    Quantised weights `[..., N, K / p]` of unsigned `bits`-bit codes (`p`
+    codes per byte: 2 for 4-bit, low nibble first; 1 for 8-bit) become
+    floats `[..., N, K]`: `w[..., n, j] = (q[..., n, j] - z) * s`, with the
+    scale `s` per row (`scales : [..., N]`) or, with `block B`, per block
+    of B consecutive columns (`scales : [..., N, K / B]`). The optional
+    `zero_points` have the scales' shape (4-bit ones packed two per byte
+    along the last axis); without them z = 2^(bits-1). This is the
+    quantisation of ONNX Runtime's `com.microsoft.QMoE`.
+
+    The op stays in the IR in front of `moe.experts` and `moe.ffn` so that
+    a target which computes on quantised weights can take the codes and
+    scales instead of the floats.
+
+    ```mlir
+    %w1 = moe.dequantize %q1 scales %s1 bits 4 block 16
+        : tensor<8x64x32xi8>, tensor<8x64x4xf32> -> tensor<8x64x64xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$codes,
+                       MoE_FloatTensor:$scales,
+                       Optional<RankedTensorOf<[I8]>>:$zero_points,
+                       I64Attr:$bits,
+                       OptionalAttr<I64Attr>:$block_size);
+  let results = (outs MoE_FloatTensor:$result);
+  let assemblyFormat = [{
+    $codes `scales` $scales (`zero_points` $zero_points^)? `bits` $bits
+    (`block` $block_size^)? attr-dict `:` type($codes) `,` type($scales)
+    (`,` type($zero_points)^)? `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// Codes per byte of `codes`.
+    int64_t getCodesPerByte() { return getBits() == 4 ? 2 : 1; }
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MOE_DIALECT_MOE_MOEOPS_TD

@@ -22,6 +22,7 @@ void moe::populateMoEToLinalgConversionPatterns(
   lowering::populateRouteLoweringPatterns(patterns, options);
   lowering::populateDispatchCombineLoweringPatterns(patterns, options);
   lowering::populateExpertFFNLoweringPatterns(patterns, options);
+  lowering::populateDequantizeLoweringPatterns(patterns, options);
 }
 
 namespace {

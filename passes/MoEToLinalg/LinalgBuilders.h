@@ -120,6 +120,8 @@ void populateDispatchCombineLoweringPatterns(mlir::RewritePatternSet &patterns,
                                              const MoEToLinalgOptions &options);
 void populateExpertFFNLoweringPatterns(mlir::RewritePatternSet &patterns,
                                        const MoEToLinalgOptions &options);
+void populateDequantizeLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                        const MoEToLinalgOptions &options);
 
 } // namespace moe::lowering
 

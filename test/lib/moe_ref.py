@@ -503,3 +503,44 @@ def moe_layer(tokens, logits, k, fc1, fc2, fc3=None, b1=None, b2=None,
         kw.update(shared)
         y = y + ffn(tokens, **kw).astype(np.float64)
     return y.astype(np.float32)
+
+
+# ---------------------------------------------------------------------------
+# moe.dequantize
+# ---------------------------------------------------------------------------
+
+
+def _unpack_codes(packed, bits):
+    """Unsigned codes from bytes: 8-bit as they are, 4-bit two per byte
+    along the last axis, low nibble first."""
+    packed = np.asarray(packed).astype(np.int64) & 0xFF
+    if bits == 8:
+        return packed
+    if bits != 4:
+        raise ValueError(f"bits must be 4 or 8, got {bits}")
+    out = np.empty(packed.shape[:-1] + (packed.shape[-1] * 2,), np.int64)
+    out[..., 0::2] = packed & 0xF
+    out[..., 1::2] = packed >> 4
+    return out
+
+
+def dequantize(codes, scales, zero_points=None, bits=8, block=None):
+    """moe.dequantize: w[..., n, j] = (code - zero point) * scale.
+
+    codes [..., N, K/p] bytes (p = 2 codes per byte for 4-bit), scales
+    [..., N] (per row) or [..., N, K/block]; zero_points like scales (4-bit
+    ones packed along the last axis), default 2^(bits-1).  Returns float32.
+    """
+    q = _unpack_codes(codes, bits).astype(np.float64)
+    s = np.asarray(scales, np.float64)
+    if zero_points is None:
+        z = np.full(s.shape, float(1 << (bits - 1)))
+    else:
+        z = _unpack_codes(zero_points, bits)[..., :s.shape[-1]].astype(
+            np.float64)
+    if block is None:
+        s, z = s[..., None], z[..., None]
+    else:
+        s = np.repeat(s, block, axis=-1)
+        z = np.repeat(z, block, axis=-1)
+    return ((q - z) * s).astype(np.float32)

@@ -3,7 +3,7 @@
 // Every diagnostic of the moe verifiers (dialects/MoE/MoEOps.cpp) and of the
 // custom parsers.
 //
-// MoEOps.cpp has 35 emitOpError call sites, and each has at least one case
+// MoEOps.cpp has 39 emitOpError call sites, and each has at least one case
 // below:
 //   - 3 in the shared helpers, reached from every operand they check:
 //       verifyShape: "<name> must have rank ..." and "<name> has shape ...";
@@ -19,7 +19,8 @@
 //     last three are at the end of this file);
 //   - verifySegments: 1 (in invalid-segments.mlir);
 //   - ExpertsOp::verify: 2 (offsets, placement count);
-//   - CombineOp::verify: 3 (expert outputs rank, weights rank, static k).
+//   - CombineOp::verify: 3 (expert outputs rank, weights rank, static k);
+//   - DequantizeOp::verify: 4 (in invalid-dequantize.mlir).
 // Every call of the helpers (each operand or result they check) has a case
 // too. Errors that the custom syntax cannot express are written in generic
 // form. The custom parser errors (unknown scoring, activation, gate layout,

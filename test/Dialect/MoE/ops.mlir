@@ -481,3 +481,20 @@ func.func @layer(%x: tensor<?x16xf32>, %logits: tensor<?x4xf32>, %w1: tensor<4x3
   %y = arith.addf %c, %sh : tensor<?x16xf32>
   return %y : tensor<?x16xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// moe.dequantize
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func @dequantize
+func.func @dequantize(%q8: tensor<4x8xi8>, %s: tensor<4xf32>, %z8: tensor<4xi8>,
+                      %q4: tensor<?x4x8xi8>, %sb: tensor<?x4x4xf32>,
+                      %z4: tensor<?x4x2xi8>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<?x4x16xf32>) {
+  // CHECK: moe.dequantize %{{.*}} scales %{{.*}} bits 8 : tensor<4x8xi8>, tensor<4xf32> -> tensor<4x8xf32>
+  %a = moe.dequantize %q8 scales %s bits 8 : tensor<4x8xi8>, tensor<4xf32> -> tensor<4x8xf32>
+  // CHECK: moe.dequantize %{{.*}} scales %{{.*}} zero_points %{{.*}} bits 8 : tensor<4x8xi8>, tensor<4xf32>, tensor<4xi8> -> tensor<4x8xf32>
+  %b = moe.dequantize %q8 scales %s zero_points %z8 bits 8 : tensor<4x8xi8>, tensor<4xf32>, tensor<4xi8> -> tensor<4x8xf32>
+  // CHECK: moe.dequantize %{{.*}} scales %{{.*}} zero_points %{{.*}} bits 4 block 4 : tensor<?x4x8xi8>, tensor<?x4x4xf32>, tensor<?x4x2xi8> -> tensor<?x4x16xf32>
+  %c = moe.dequantize %q4 scales %sb zero_points %z4 bits 4 block 4 : tensor<?x4x8xi8>, tensor<?x4x4xf32>, tensor<?x4x2xi8> -> tensor<?x4x16xf32>
+  return %a, %b, %c : tensor<4x8xf32>, tensor<4x8xf32>, tensor<?x4x16xf32>
+}
