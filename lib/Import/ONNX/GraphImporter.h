@@ -76,6 +76,8 @@ std::string describeWireFormatDefect(const uint8_t *data, size_t size);
 /// Importers of individual ONNX ops, one file each.
 mlir::LogicalResult importMicrosoftMoE(GraphImporter &graph,
                                        const onnx::NodeProto &node, int index);
+mlir::LogicalResult importMicrosoftQMoE(GraphImporter &graph,
+                                        const onnx::NodeProto &node, int index);
 
 } // namespace moe::onnx_import
 

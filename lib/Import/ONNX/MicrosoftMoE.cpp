@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
 
 #include <optional>
 
@@ -32,10 +33,14 @@ struct MoEAttributes {
   int64_t swigluFusion = 0;
   std::optional<double> swigluLimit;
   double alpha = 1.0, beta = 0.0;
+  // com.microsoft:QMoE only.
+  int64_t weightBits = 0;
+  std::optional<int64_t> blockSize;
+  std::string quantType = "int";
 };
 
 LogicalResult readAttributes(GraphImporter &graph, const onnx::NodeProto &node,
-                             int index, MoEAttributes &attrs) {
+                             int index, bool quantized, MoEAttributes &attrs) {
   for (const onnx::AttributeProto &attr : node.attribute()) {
     const std::string &name = attr.name();
     if (name == "k")
@@ -54,6 +59,12 @@ LogicalResult readAttributes(GraphImporter &graph, const onnx::NodeProto &node,
       attrs.alpha = attr.f();
     else if (name == "activation_beta")
       attrs.beta = attr.f();
+    else if (quantized && name == "expert_weight_bits")
+      attrs.weightBits = attr.i();
+    else if (quantized && name == "block_size")
+      attrs.blockSize = attr.i();
+    else if (quantized && name == "quant_type")
+      attrs.quantType = attr.s();
     else {
       graph.nodeError(node, index) << "unknown attribute '" << name << "'";
       return failure();
@@ -71,34 +82,19 @@ Value flattenTokens(OpBuilder &b, Location loc, Value value) {
       b, loc, value, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
-} // namespace
+/// The tensors of one MoE node, weights already in floats.
+struct MoEOperands {
+  Value input, router, fc1, fc1Bias, fc2, fc2Bias, fc3, fc3Bias;
+};
 
-LogicalResult importMicrosoftMoE(GraphImporter &graph,
-                                 const onnx::NodeProto &node, int index) {
+/// Everything after reading the node's inputs: checks, activation, routing,
+/// dispatch, experts, combine. `legacyLayout` allows fc1 as [E, H, f*I].
+LogicalResult buildMoELayer(GraphImporter &graph, const onnx::NodeProto &node,
+                            int index, const MoEAttributes &attrs,
+                            MoEOperands operands, bool legacyLayout) {
   OpBuilder &b = graph.builder;
   Location loc = graph.nodeLoc(node, index);
-  MoEAttributes attrs;
-  if (failed(readAttributes(graph, node, index, attrs)))
-    return failure();
-  if (node.input_size() < 5 || node.output_size() < 1) {
-    graph.nodeError(node, index)
-        << "expects at least 5 inputs (input, router_probs, "
-           "fc1_experts_weights, fc1_experts_bias, fc2_experts_weights) and "
-           "1 output, got "
-        << node.input_size() << " and " << node.output_size();
-    return failure();
-  }
-  bool missing = false;
-  Value input = graph.optionalInput(node, index, 0, missing);
-  Value router = graph.optionalInput(node, index, 1, missing);
-  Value fc1 = graph.optionalInput(node, index, 2, missing);
-  Value fc1Bias = graph.optionalInput(node, index, 3, missing);
-  Value fc2 = graph.optionalInput(node, index, 4, missing);
-  Value fc2Bias = graph.optionalInput(node, index, 5, missing);
-  Value fc3 = graph.optionalInput(node, index, 6, missing);
-  Value fc3Bias = graph.optionalInput(node, index, 7, missing);
-  if (missing)
-    return failure();
+  auto [input, router, fc1, fc1Bias, fc2, fc2Bias, fc3, fc3Bias] = operands;
   if (!input || !router || !fc1 || !fc2) {
     graph.nodeError(node, index) << "input, router_probs, fc1_experts_weights "
                                     "and fc2_experts_weights are required";
@@ -185,7 +181,7 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
 
   // Legacy fc1 layout [E, H, f*I]: transpose to [E, f*I, H].
   int64_t factor = layout && *layout != GateLayout::separate ? 2 : 1;
-  if (fc1Type.getDimSize(1) == hidden &&
+  if (legacyLayout && fc1Type.getDimSize(1) == hidden &&
       fc1Type.getDimSize(2) == factor * inter && hidden != factor * inter) {
     auto transposedType = RankedTensorType::get(
         {numExperts, factor * inter, hidden}, fc1Type.getElementType());
@@ -283,6 +279,168 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
   }
   graph.define(node.output(0), output);
   return success();
+}
+
+/// Checks the input and output counts of a MoE/QMoE node.
+LogicalResult checkArity(GraphImporter &graph, const onnx::NodeProto &node,
+                         int index, int minInputs, int maxInputs,
+                         StringRef required) {
+  if (node.input_size() >= minInputs && node.input_size() <= maxInputs &&
+      node.output_size() >= 1)
+    return success();
+  graph.nodeError(node, index)
+      << "expects " << minInputs << " to " << maxInputs << " inputs ("
+      << required << ") and 1 output, got " << node.input_size() << " and "
+      << node.output_size();
+  return failure();
+}
+
+} // namespace
+
+LogicalResult importMicrosoftMoE(GraphImporter &graph,
+                                 const onnx::NodeProto &node, int index) {
+  MoEAttributes attrs;
+  if (failed(readAttributes(graph, node, index, /*quantized=*/false, attrs)) ||
+      failed(checkArity(graph, node, index, 5, 8,
+                        "input, router_probs, fc1_experts_weights, "
+                        "fc1_experts_bias, fc2_experts_weights, ...")))
+    return failure();
+  bool missing = false;
+  MoEOperands operands;
+  Value *slots[] = {&operands.input,   &operands.router, &operands.fc1,
+                    &operands.fc1Bias, &operands.fc2,    &operands.fc2Bias,
+                    &operands.fc3,     &operands.fc3Bias};
+  for (auto [position, slot] : llvm::enumerate(slots))
+    *slot = graph.optionalInput(node, index, position, missing);
+  if (missing)
+    return failure();
+  return buildMoELayer(graph, node, index, attrs, operands,
+                       /*legacyLayout=*/true);
+}
+
+/// The floats of one QMoE weight: moe.dequantize of its codes, scales and
+/// zero points, kept in the IR so that a target can use the codes.
+static Value dequantizeWeights(GraphImporter &graph,
+                               const onnx::NodeProto &node, int index,
+                               const MoEAttributes &attrs, StringRef name,
+                               Value codes, Value scales, Value zeroPoints,
+                               Type floatType) {
+  OpBuilder &b = graph.builder;
+  if (!codes)
+    return Value();
+  if (!scales) {
+    graph.nodeError(node, index) << name << " weights need their scales";
+    return Value();
+  }
+  auto codesType = cast<RankedTensorType>(codes.getType());
+  auto scalesType = cast<RankedTensorType>(scales.getType());
+  if (codesType.getRank() != 3 || !codesType.getElementType().isInteger(8)) {
+    graph.nodeError(node, index)
+        << name << " weights must be uint8 [E, N, K / "
+        << (attrs.weightBits == 4 ? 2 : 1) << "], got " << codesType;
+    return Value();
+  }
+  if (scalesType.getElementType() != floatType) {
+    graph.nodeError(node, index)
+        << name << " scales of type " << scalesType.getElementType()
+        << " with an input of type " << floatType << " are not supported";
+    return Value();
+  }
+  SmallVector<int64_t> shape(codesType.getShape());
+  if (!ShapedType::isDynamic(shape.back()))
+    shape.back() *= attrs.weightBits == 4 ? 2 : 1;
+  auto op = DequantizeOp::create(
+      b, graph.nodeLoc(node, index), RankedTensorType::get(shape, floatType),
+      codes, scales, zeroPoints, b.getI64IntegerAttr(attrs.weightBits),
+      attrs.blockSize ? b.getI64IntegerAttr(*attrs.blockSize) : IntegerAttr());
+  // Shapes are the node's to get right: report the verifier's finding at
+  // the node, not as an error on a moe op the user never wrote.
+  std::string problem;
+  {
+    ScopedDiagnosticHandler capture(b.getContext(), [&](Diagnostic &diag) {
+      if (problem.empty())
+        problem = diag.str();
+      return success();
+    });
+    if (succeeded(mlir::verify(op)))
+      return op.getResult();
+  }
+  op.erase();
+  StringRef reason(problem);
+  reason.consume_front("'moe.dequantize' op ");
+  graph.nodeError(node, index)
+      << name << " weights " << codesType << " with scales " << scalesType
+      << (zeroPoints ? " and zero points" : "") << " as " << attrs.weightBits
+      << "-bit codes: " << reason;
+  return Value();
+}
+
+LogicalResult importMicrosoftQMoE(GraphImporter &graph,
+                                  const onnx::NodeProto &node, int index) {
+  MoEAttributes attrs;
+  if (failed(readAttributes(graph, node, index, /*quantized=*/true, attrs)) ||
+      failed(checkArity(graph, node, index, 7, 14,
+                        "input, router_probs, fc1_experts_weights, "
+                        "fc1_scales, fc1_experts_bias, fc2_experts_weights, "
+                        "fc2_scales, ..., fc3_zero_points")))
+    return failure();
+  if (attrs.weightBits != 4 && attrs.weightBits != 8) {
+    graph.nodeError(node, index) << "expert_weight_bits = " << attrs.weightBits
+                                 << " is not supported; supported: 4, 8";
+    return failure();
+  }
+  if (attrs.quantType != "int") {
+    graph.nodeError(node, index) << "quant_type '" << attrs.quantType
+                                 << "' is not supported; supported: int";
+    return failure();
+  }
+  if (attrs.blockSize && *attrs.blockSize < 16) {
+    graph.nodeError(node, index) << "block_size = " << *attrs.blockSize
+                                 << " must be at least 16 (ONNX Runtime's "
+                                    "limit)";
+    return failure();
+  }
+  bool missing = false;
+  Value in[14];
+  for (int position = 0; position < 14; ++position)
+    in[position] = graph.optionalInput(node, index, position, missing);
+  if (missing)
+    return failure();
+  if (!in[0] || !in[1]) {
+    graph.nodeError(node, index) << "input and router_probs are required";
+    return failure();
+  }
+  Type floatType = cast<RankedTensorType>(in[0].getType()).getElementType();
+  MoEOperands operands;
+  operands.input = in[0];
+  operands.router = in[1];
+  operands.fc1Bias = in[4];
+  operands.fc2Bias = in[7];
+  operands.fc3Bias = in[10];
+  // Inputs 2/3/11 (fc1), 5/6/12 (fc2), 8/9/13 (fc3): codes, scales, zero
+  // points.
+  struct Weight {
+    const char *name;
+    int codes, scales, zeroPoints;
+    Value *slot;
+  } weights[] = {{"fc1", 2, 3, 11, &operands.fc1},
+                 {"fc2", 5, 6, 12, &operands.fc2},
+                 {"fc3", 8, 9, 13, &operands.fc3}};
+  for (const Weight &w : weights) {
+    if (!in[w.codes] && (in[w.scales] || in[w.zeroPoints])) {
+      graph.nodeError(node, index)
+          << w.name << " scales or zero points without " << w.name
+          << " weights";
+      return failure();
+    }
+    *w.slot = dequantizeWeights(graph, node, index, attrs, w.name, in[w.codes],
+                                in[w.scales], in[w.zeroPoints], floatType);
+    if (in[w.codes] && !*w.slot)
+      return failure();
+  }
+  // QMoE has only the current [E, f*I, H] layout.
+  return buildMoELayer(graph, node, index, attrs, operands,
+                       /*legacyLayout=*/false);
 }
 
 } // namespace moe::onnx_import

@@ -77,8 +77,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int index) {
   if (node.domain() == "com.microsoft" && node.op_type() == "MoE")
     return importMicrosoftMoE(*this, node, index);
+  if (node.domain() == "com.microsoft" && node.op_type() == "QMoE")
+    return importMicrosoftQMoE(*this, node, index);
   nodeError(node, index) << "unsupported op; the importer supports "
-                            "com.microsoft:MoE";
+                            "com.microsoft:MoE, com.microsoft:QMoE";
   return failure();
 }
 

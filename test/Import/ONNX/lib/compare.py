@@ -19,6 +19,9 @@ and exits 0 when all match; exits 1 with the worst element on a mismatch, and
 --ref compares ort_output.npy with the numpy reference of the model
 (make_moe_model.reference_output, i.e. test/lib/moe_ref.py) instead of
 reading stdin: a check of ONNX Runtime's semantics against ours.
+
+--numpy compares stdin with the numpy reference instead of ORT's output,
+for models whose semantics ORT's CPU kernel does not implement.
 """
 
 import json
@@ -79,16 +82,21 @@ def check(name, actual, expected, what):
 
 
 def main(argv):
-    args = [a for a in argv if a != "--ref"]
-    use_ref = len(args) != len(argv)
-    if len(args) != 1:
-        print("usage: program | compare.py MODEL_DIR\n"
+    args = [a for a in argv if a not in ("--ref", "--numpy")]
+    use_ref = "--ref" in argv
+    use_numpy = "--numpy" in argv
+    if len(args) != 1 or (use_ref and use_numpy):
+        print("usage: program | compare.py [--numpy] MODEL_DIR\n"
               "       compare.py --ref MODEL_DIR", file=sys.stderr)
         return 2
     model_dir = args[0]
     try:
         expected = []
-        for name, path in output_files(model_dir):
+        if use_numpy:
+            import make_moe_model
+            expected.append(
+                ("output", make_moe_model.reference_output(model_dir)))
+        for name, path in ([] if use_numpy else output_files(model_dir)):
             if not os.path.exists(path):
                 raise check_numerics.TestError(
                     "%s does not exist (run ort_run.js %s ORT_DIR first)"
@@ -117,7 +125,8 @@ def main(argv):
     for (name, exp), act in zip(expected, actual):
         ok, msg = check(name, act, exp, what)
         if ok:
-            print("compare: %s: ok: %s vs ORT %s" % (model_dir, what, msg))
+            print("compare: %s: ok: %s vs %s %s" % (
+                model_dir, what, "numpy" if use_numpy else "ORT", msg))
         else:
             print("compare: FAIL: %s: %s" % (model_dir, msg), file=sys.stderr)
             failed = True

@@ -5,7 +5,7 @@
         [--experts E] [--k K] [--activation A] [--normalize 0|1]
         [--fc1-bias 0|1] [--fc2-bias 0|1] [--swiglu-fusion F]
         [--swiglu-limit L] [--alpha A] [--beta B] [--batch-seq B,S]
-        [--static-shapes]
+        [--static-shapes] [--quantize 4|8 [--block-size B] [--zero-points 0|1]]
     make_moe_model.py --out DIR --random-config S [--seed S2]
 
 writes
@@ -27,6 +27,13 @@ and output values are O(1); biases ~ N(0,0.1^2).  The router logits of every
 token are a random permutation of E levels spread over about [-3, 3] with
 gaps of at least 3/E between any two experts, so no top-k choice (nor the
 order within it) is a near tie in fp32.
+
+--quantize BITS writes a com.microsoft.QMoE node instead: the expert
+weights are uint8 codes (4-bit ones two per byte, low nibble first) with
+fp32 scales per row ([E, N]) or, with --block-size B, per block of B columns
+([E, N, K/B]), and with --zero-points 1 uint8 zero points shaped like the
+scales (4-bit ones packed along the last axis); the weights the codes stand
+for have the same spread as the float ones.
 
 --random-config S picks a random valid configuration (seeded by S) among what
 ONNX Runtime's CPU kernel runs: E in 2..64, k in 1..min(8,E), activation
@@ -62,7 +69,8 @@ NODE_NAME = "moe_0"
 DEFAULTS = dict(tokens=4, hidden=16, inter=32, experts=4, k=2,
                 activation="relu", normalize=0, fc1_bias=0, fc2_bias=0,
                 swiglu_fusion=None, swiglu_limit=None, alpha=None, beta=None,
-                batch_seq=None, static_shapes=False)
+                batch_seq=None, static_shapes=False, quantize=None,
+                block_size=None, zero_points=0)
 
 
 def random_config(seed):
@@ -124,6 +132,15 @@ def check_config(cfg):
             if cfg[opt] is not None:
                 raise ValueError("--%s needs --activation swiglu"
                                  % opt.replace("_", "-"))
+    if cfg["quantize"] not in (None, 4, 8):
+        raise ValueError("--quantize must be 4 or 8")
+    if cfg["quantize"] is None and (cfg["block_size"] or cfg["zero_points"]):
+        raise ValueError("--block-size and --zero-points need --quantize")
+    if cfg["block_size"] is not None:
+        for name in ("hidden", "inter"):
+            if cfg[name] % cfg["block_size"]:
+                raise ValueError("--block-size %d must divide --%s %d"
+                                 % (cfg["block_size"], name, cfg[name]))
     if cfg["batch_seq"] is not None:
         B, S = cfg["batch_seq"]
         if B < 1 or S < 1:
@@ -172,7 +189,43 @@ def make_arrays(cfg, seed):
     if cfg["fc2_bias"]:
         arrays["fc2_experts_bias"] = (
             0.1 * rng.standard_normal((E, H))).astype(np.float32)
+    if cfg["quantize"]:
+        for fc, rows, cols in (("fc1", f * I, H), ("fc2", H, I)):
+            codes, scales, zeros = quantized_weight(rng, cfg, E, rows, cols)
+            arrays[fc + "_experts_weights"] = codes
+            arrays[fc + "_scales"] = scales
+            arrays[fc + "_zero_points"] = zeros
     return arrays
+
+
+def pack_nibbles(codes):
+    """4-bit codes, two per byte along the last axis, low nibble first."""
+    if codes.shape[-1] % 2:
+        codes = np.concatenate(
+            [codes, np.zeros(codes.shape[:-1] + (1,), codes.dtype)], -1)
+    return (codes[..., 0::2] | (codes[..., 1::2] << 4)).astype(np.uint8)
+
+
+def quantized_weight(rng, cfg, E, rows, cols):
+    """(codes, scales, zero points or None) of one [E, rows, cols] weight.
+
+    Codes are uniform over the code range; the scales make (code - zero) *
+    scale about as spread as N(0, 1/cols)."""
+    bits, block = cfg["quantize"], cfg["block_size"]
+    codes = rng.integers(0, 1 << bits, size=(E, rows, cols)).astype(np.uint8)
+    groups = (E, rows) if block is None else (E, rows, cols // block)
+    half = 1 << (bits - 1)
+    scales = (rng.uniform(0.5, 1.5, size=groups) * np.sqrt(3.0)
+              / (half * np.sqrt(cols))).astype(np.float32)
+    zeros = None
+    if cfg["zero_points"]:
+        # Near the middle, so that weights stay centred.
+        zeros = (half + rng.integers(-half // 4, half // 4 + 1,
+                                     size=groups)).astype(np.uint8)
+    if bits == 4:
+        codes = pack_nibbles(codes)
+        zeros = None if zeros is None else pack_nibbles(zeros)
+    return codes, scales, zeros
 
 
 # ---------------------------------------------------------------------------
@@ -183,6 +236,16 @@ def make_arrays(cfg, seed):
 MOE_INPUTS = ("input", "router_probs", "fc1_experts_weights",
               "fc1_experts_bias", "fc2_experts_weights", "fc2_experts_bias")
 GRAPH_INPUTS = ("input", "router_probs")
+# The QMoE op's inputs in schema order (no fc3).
+QMOE_INPUTS = ("input", "router_probs", "fc1_experts_weights", "fc1_scales",
+               "fc1_experts_bias", "fc2_experts_weights", "fc2_scales",
+               "fc2_experts_bias", "", "", "", "fc1_zero_points",
+               "fc2_zero_points")
+
+
+def node_inputs(cfg):
+    """The node's input names in schema order."""
+    return QMOE_INPUTS if cfg["quantize"] else MOE_INPUTS
 
 
 def node_attributes(cfg):
@@ -197,6 +260,10 @@ def node_attributes(cfg):
             attrs["activation_alpha"] = float(cfg["alpha"])
         if cfg["beta"] is not None:
             attrs["activation_beta"] = float(cfg["beta"])
+    if cfg["quantize"]:
+        attrs["expert_weight_bits"] = cfg["quantize"]
+        if cfg["block_size"] is not None:
+            attrs["block_size"] = cfg["block_size"]
     return attrs
 
 
@@ -222,17 +289,18 @@ def build_model(cfg, arrays):
     else:
         rows = ["tokens"] if cfg["batch_seq"] is None else ["rows"]
 
-    inputs = [n if arrays[n] is not None else "" for n in MOE_INPUTS]
+    inputs = [n if arrays.get(n) is not None else "" for n in node_inputs(cfg)]
     while inputs and inputs[-1] == "":
         inputs.pop()
-    node = helper.make_node("MoE", inputs, ["output"], name=NODE_NAME,
-                            domain=MS_DOMAIN, **node_attributes(cfg))
+    node = helper.make_node("QMoE" if cfg["quantize"] else "MoE", inputs,
+                            ["output"], name=NODE_NAME, domain=MS_DOMAIN,
+                            **node_attributes(cfg))
     initializers = []
-    for name in MOE_INPUTS[2:]:
-        a = arrays[name]
+    for name in node_inputs(cfg)[2:]:
+        a = arrays.get(name)
         if a is not None:
             t = numpy_helper.from_array(np.ascontiguousarray(a), name)
-            assert t.HasField("raw_data") and t.data_type == TensorProto.FLOAT
+            assert t.HasField("raw_data")
             initializers.append(t)
     graph = helper.make_graph(
         [node], "moe_layer",
@@ -270,8 +338,9 @@ def write(out, cfg, seed):
         for n in GRAPH_INPUTS]
     conf["graph_outputs"] = [{"name": "output",
                               "shape": list(arrays["input"].shape)}]
-    conf["initializers"] = {n: list(arrays[n].shape) for n in MOE_INPUTS[2:]
-                            if arrays[n] is not None}
+    conf["initializers"] = {n: list(arrays[n].shape)
+                            for n in node_inputs(cfg)[2:]
+                            if arrays.get(n) is not None}
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(conf, f, indent=2, sort_keys=True)
         f.write("\n")
@@ -289,7 +358,7 @@ def load(model_dir):
 
     with open(os.path.join(model_dir, "config.json")) as f:
         cfg = json.load(f)
-    arrays = {n: None for n in MOE_INPUTS}
+    arrays = {n: None for n in MOE_INPUTS + QMOE_INPUTS if n}
     for gi in cfg["graph_inputs"]:
         arrays[gi["name"]] = np.load(os.path.join(model_dir, gi["file"]))
     model = onnx.load(os.path.join(model_dir, "model.onnx"))
@@ -330,9 +399,16 @@ def reference_output(model_dir, swiglu_default_alpha=1.0):
             kw["limit"] = f32(attrs["swiglu_limit"])
     else:
         kw["activation"] = act
+    fc1, fc2 = a["fc1_experts_weights"], a["fc2_experts_weights"]
+    if cfg.get("quantize"):
+        fc1, fc2 = (moe_ref.dequantize(a[n + "_experts_weights"],
+                                       a[n + "_scales"],
+                                       a[n + "_zero_points"],
+                                       bits=cfg["quantize"],
+                                       block=cfg["block_size"])
+                    for n in ("fc1", "fc2"))
     y = moe_ref.moe_layer(
-        x.reshape(-1, H), a["router_probs"], attrs["k"],
-        a["fc1_experts_weights"], a["fc2_experts_weights"],
+        x.reshape(-1, H), a["router_probs"], attrs["k"], fc1, fc2,
         b1=a["fc1_experts_bias"], b2=a["fc2_experts_bias"],
         normalize=bool(attrs["normalize_routing_weights"]), **kw)
     return y.reshape(x.shape)
@@ -368,6 +444,12 @@ def main(argv):
                    help="input as [B,S,H] (T = B*S)")
     p.add_argument("--static-shapes", action="store_true",
                    help="static token dims instead of symbolic ones")
+    p.add_argument("--quantize", type=int, choices=(4, 8),
+                   help="a QMoE node with BITS-bit expert weights")
+    p.add_argument("--block-size", type=int,
+                   help="one scale per block of B columns (QMoE)")
+    p.add_argument("--zero-points", type=int, choices=(0, 1),
+                   help="explicit zero points (QMoE)")
     args = p.parse_args(argv)
 
     if args.random_config is not None:
@@ -391,7 +473,8 @@ def main(argv):
         cfg["batch_seq"] = None  # an explicit T replaces a random [B,S]
     for key in ("tokens", "hidden", "inter", "experts", "k", "activation",
                 "normalize", "fc1_bias", "fc2_bias", "swiglu_fusion",
-                "swiglu_limit", "alpha", "beta"):
+                "swiglu_limit", "alpha", "beta", "quantize", "block_size",
+                "zero_points"):
         v = getattr(args, key)
         if v is not None:
             cfg[key] = v
