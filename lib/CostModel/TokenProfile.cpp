@@ -296,31 +296,6 @@ uint64_t drawBelow(std::mt19937_64 &rng, uint64_t bound) {
   }
 }
 
-/// Weight of each popularity rank (rank 0 is the most popular), scaled so
-/// that the largest is 1: sums stay in [1, numExperts] whatever the spec.
-std::vector<double> rankWeights(const DistributionSpec &spec,
-                                int64_t numExperts) {
-  std::vector<double> weights(numExperts, 1.0);
-  switch (spec.kind) {
-  case DistributionKind::Uniform:
-    break;
-  case DistributionKind::Zipf:
-    for (int64_t r = 0; r < numExperts; ++r)
-      weights[r] = std::pow(static_cast<double>(r + 1), -spec.zipfExponent);
-    break;
-  case DistributionKind::Bimodal: {
-    // At least one hot expert: "hot=0.1" of 8 experts still means one.
-    int64_t hot = std::clamp<int64_t>(
-        std::llround(spec.hotFraction * static_cast<double>(numExperts)), 1,
-        numExperts);
-    double maxWeight = std::max(spec.hotWeight, 1.0);
-    for (int64_t r = 0; r < numExperts; ++r)
-      weights[r] = (r < hot ? spec.hotWeight : 1.0) / maxWeight;
-    break;
-  }
-  }
-  return weights;
-}
 
 /// One draw by inverse CDF over the ranks not yet `taken`. The fallbacks
 /// cover rounding (target at the very top of the CDF) and weights that
@@ -350,6 +325,32 @@ int64_t drawRank(std::mt19937_64 &rng, const std::vector<double> &weights,
   return lastPositive >= 0 ? lastPositive : firstFree;
 }
 } // namespace
+
+/// Weight of each popularity rank (rank 0 is the most popular), scaled so
+/// that the largest is 1: sums stay in [1, numExperts] whatever the spec.
+std::vector<double> rankWeights(const DistributionSpec &spec,
+                                int64_t numExperts) {
+  std::vector<double> weights(numExperts, 1.0);
+  switch (spec.kind) {
+  case DistributionKind::Uniform:
+    break;
+  case DistributionKind::Zipf:
+    for (int64_t r = 0; r < numExperts; ++r)
+      weights[r] = std::pow(static_cast<double>(r + 1), -spec.zipfExponent);
+    break;
+  case DistributionKind::Bimodal: {
+    // At least one hot expert: "hot=0.1" of 8 experts still means one.
+    int64_t hot = std::clamp<int64_t>(
+        std::llround(spec.hotFraction * static_cast<double>(numExperts)), 1,
+        numExperts);
+    double maxWeight = std::max(spec.hotWeight, 1.0);
+    for (int64_t r = 0; r < numExperts; ++r)
+      weights[r] = (r < hot ? spec.hotWeight : 1.0) / maxWeight;
+    break;
+  }
+  }
+  return weights;
+}
 
 std::optional<TokenProfile> parseTokenProfile(std::string_view text,
                                               std::string &error) {

@@ -60,6 +60,11 @@ struct DistributionSpec {
 std::optional<DistributionSpec> parseDistribution(std::string_view text,
                                                   std::string &error);
 
+/// The relative weight of the expert of each popularity rank (rank 0 the
+/// most popular); the largest is 1.
+std::vector<double> rankWeights(const DistributionSpec &spec,
+                                int64_t numExperts);
+
 /// `spec.steps` steps of `spec.batch` tokens, each picking `k` distinct of
 /// `numExperts` experts by weight; the popularity order of experts is a
 /// seeded permutation. Deterministic for a given spec.
