@@ -92,4 +92,33 @@ def PartitionExperts : Pass<"moe-partition-experts", "::mlir::ModuleOp">,
   ]);
 }
 
+def OutlineLayers : Pass<"moe-outline-layers", "::mlir::ModuleOp"> {
+  let summary = "Hand every MoE layer to the runtime, which re-dispatches "
+                "its experts every step";
+  let description = [{
+    Every `moe.route -> moe.dispatch -> moe.experts -> moe.combine` chain
+    (layer i is the i-th in the module) becomes a call of the runtime,
+    `@moe_rt_layer(i, tokens, logits)`, and two new functions the runtime
+    calls back:
+
+    - `@moe_layer<i>_route(logits) -> (ids, weights)`: the layer's routing;
+    - `@moe_layer<i>_expert(e, rows) -> out`: expert `e` on its rows, the
+      host variant of every expert.
+
+    Between the two the runtime counts tokens per expert, decides where each
+    expert runs with its policy (GPU, PIM or host), runs them and combines
+    the results. The module gets `moe.layers`, one dictionary per layer with
+    what the runtime and its cost model need (experts, k, hidden,
+    intermediate, matrices, the two function names). Every public function
+    and the new ones get `llvm.emit_c_interface`.
+
+    Expert weights must be constants (possibly dequantised or transposed):
+    they are cloned into the expert function. Tokens must be f32 (the
+    runtime's element type).
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // MOE_PASSES_PASSES_TD
