@@ -484,11 +484,14 @@ bool Simulator::Impl::run(const Program &program, std::vector<uint8_t> &arena,
     uint32_t first = all ? 0 : command.channel;
     uint32_t end = all ? g_.channels : command.channel + 1u;
     for (uint32_t c = first; c < end; ++c) {
-      uint8_t *at = host + command.hostOffset +
-                    (all ? uint64_t(c) * command.hostStride : 0);
+      // Only host commands' addresses are verified: form the pointer lazily.
+      auto hostAt = [&] {
+        return host + command.hostOffset +
+               (all ? uint64_t(c) * command.hostStride : 0);
+      };
       switch (command.opcode) {
       case Opcode::WriteGlobalBuffer:
-        data_->writeGlobalBuffer(c, at, command);
+        data_->writeGlobalBuffer(c, hostAt(), command);
         break;
       case Opcode::ActivateAll:
         data_->activateAll(c, command.row);
@@ -507,7 +510,7 @@ bool Simulator::Impl::run(const Program &program, std::vector<uint8_t> &arena,
         break;
       case Opcode::SetAccumulators:
         data_->setAccumulators(
-            c, (command.flags & Command::kZero) ? nullptr : at, command);
+            c, (command.flags & Command::kZero) ? nullptr : hostAt(), command);
         break;
       case Opcode::Activation:
         data_->activation(c, command);
@@ -519,7 +522,7 @@ bool Simulator::Impl::run(const Program &program, std::vector<uint8_t> &arena,
         data_->moveToGlobalBuffer(c, command);
         break;
       case Opcode::ReadAccumulators:
-        data_->readAccumulators(c, at, command);
+        data_->readAccumulators(c, hostAt(), command);
         break;
       case Opcode::Barrier:
         break;
