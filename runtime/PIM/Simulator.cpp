@@ -135,6 +135,41 @@ private:
     return false;
   }
 
+  /// Back to uniform mode when every channel's timing equals channel 0's,
+  /// as after per-channel commands that did the same on each channel. Worth
+  /// its O(channels) only at barriers, where the channels have just joined.
+  void rejoinUniform() {
+    if (uniform_)
+      return;
+    auto sameChannel = [](const ChannelTiming &a, const ChannelTiming &b) {
+      return a.bus == b.bus && a.start == b.start && a.done == b.done &&
+             a.lastAct == b.lastAct && a.faw[0] == b.faw[0] &&
+             a.faw[1] == b.faw[1] && a.faw[2] == b.faw[2] &&
+             a.faw[3] == b.faw[3] && a.fawHead == b.fawHead &&
+             a.openBanks == b.openBanks && a.columnReady == b.columnReady &&
+             a.closedAt == b.closedAt && a.nextMacL == b.nextMacL &&
+             a.nextColumnS == b.nextColumnS && a.paceQ8 == b.paceQ8 &&
+             a.hostFree == b.hostFree && a.gbReady == b.gbReady &&
+             a.accWritten == b.accWritten && a.macDone == b.macDone &&
+             a.nextRefresh == b.nextRefresh && a.refreshEnd == b.refreshEnd;
+    };
+    auto sameBank = [](const BankTiming &a, const BankTiming &b) {
+      return a.nextAct == b.nextAct && a.nextPre == b.nextPre &&
+             a.openRow == b.openRow && a.open == b.open;
+    };
+    for (uint32_t c = 1; c < g_.channels; ++c) {
+      if (!sameChannel(channels_[0], channels_[c]))
+        return;
+      for (uint32_t b = 0; b < g_.banksPerChannel; ++b)
+        if (!sameBank(banks_[b], banks_[size_t(c) * g_.banksPerChannel + b]))
+          return;
+      for (uint32_t k = 0; k < groups_; ++k)
+        if (groupLastAct_[k] != groupLastAct_[size_t(c) * groups_ + k])
+          return;
+    }
+    uniform_ = true;
+  }
+
   /// Leaves uniform mode: every channel gets channel 0's state.
   void materialize() {
     if (!uniform_)
@@ -460,6 +495,7 @@ bool Simulator::Impl::run(const Program &program, std::vector<uint8_t> &arena,
       for (uint32_t c = 0; c < (uniform_ ? 1 : g_.channels); ++c)
         channels_[c].start = join;
       run.channelCommands[op] += g_.channels;
+      rejoinUniform();
       continue;
     }
     bool all = command.channel == kAllChannels;

@@ -272,6 +272,58 @@ TEST(SimulatorTest, AllChannelFastPathMatchesPerChannelCommands) {
   EXPECT_EQ(checkTrace(spelt.geometry, hbm3eTiming(), b->trace()), "");
 }
 
+TEST(SimulatorTest, PerChannelPrefixThenBarrierRejoinsTheFastPath) {
+  // SETACC spelt out per channel, a barrier, then all-channel commands:
+  // after the barrier the channels are alike again. Same result and time as
+  // the program spelt out per channel throughout.
+  CommandStream mixed = gemvStream(6);
+  std::vector<Command> &commands = mixed.programs[0].commands;
+  Command setAcc = commands[0];
+  commands.erase(commands.begin());
+  for (uint16_t c = 0; c < 2; ++c) {
+    Command one = setAcc;
+    one.channel = c;
+    one.hostOffset += c * setAcc.hostStride;
+    one.hostStride = 0;
+    commands.insert(commands.begin() + c, one);
+  }
+  commands.insert(commands.begin() + 2, make(Opcode::Barrier));
+  CommandStream spelt = mixed;
+  std::vector<Command> perChannel;
+  for (const Command &command : mixed.programs[0].commands) {
+    if (command.opcode == Opcode::Barrier || command.channel != kAllChannels) {
+      perChannel.push_back(command);
+      continue;
+    }
+    for (uint16_t c = 0; c < 2; ++c) {
+      Command one = command;
+      one.channel = c;
+      one.hostOffset += uint64_t(c) * command.hostStride;
+      one.hostStride = 0;
+      perChannel.push_back(one);
+    }
+  }
+  spelt.programs[0].commands = perChannel;
+  SimulatorOptions options;
+  options.trace = true;
+  std::string error;
+  auto a = Simulator::create(mixed, hbm3eTiming(), options, error);
+  auto b = Simulator::create(spelt, hbm3eTiming(), options, error);
+  ASSERT_TRUE(a && b) << error;
+  std::vector<uint8_t> arenaA = gemvArena(mixed, 8), arenaB = arenaA;
+  RunStats statsA, statsB;
+  for (int run = 0; run < 100; ++run) {
+    ASSERT_TRUE(a->run(mixed.programs[0], arenaA, statsA, error)) << error;
+    ASSERT_TRUE(b->run(spelt.programs[0], arenaB, statsB, error)) << error;
+  }
+  EXPECT_EQ(arenaA, arenaB);
+  EXPECT_EQ(statsA.cycles, statsB.cycles);
+  EXPECT_EQ(statsA.refreshes, statsB.refreshes);
+  // The fast path came back: later commands trace as all-channel entries.
+  EXPECT_EQ(a->trace().back().channel, kAllChannels);
+  EXPECT_EQ(checkTrace(mixed.geometry, hbm3eTiming(), a->trace()), "");
+}
+
 /// ACTAB, `columns` MACABs, PREAB, over `rows` rows of every bank.
 Program streamingProgram(const DeviceGeometry &g, uint32_t rows) {
   Program program;
