@@ -115,10 +115,26 @@ def OutlineLayers : Pass<"moe-outline-layers", "::mlir::ModuleOp"> {
     Expert weights must be constants (possibly dequantised or transposed):
     they are cloned into the expert function. Tokens must be f32 (the
     runtime's element type).
+
+    The module also gets `moe.entry` (the one public function the runtime
+    calls, its inputs and outputs with names from `onnx.name` argument and
+    result attributes, and static extents or -1) and `moe.defaults` (the
+    hardware and policy options below, which the runtime uses unless told
+    otherwise).
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",
+           "The runtime's default GPU descriptor">,
+    Option<"pim", "pim", "std::string", /*default=*/"\"hbm3e-pim\"",
+           "The runtime's default PIM descriptor">,
+    Option<"link", "link", "std::string", /*default=*/"\"nvlink\"",
+           "The runtime's default GPU <-> PIM link">,
+    Option<"policy", "policy", "std::string", /*default=*/"\"sieve\"",
+           "The runtime's default placement policy">
+  ];
 }
 
 #endif // MOE_PASSES_PASSES_TD

@@ -45,7 +45,25 @@ void moe::buildHostPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void moe::buildCompilePipeline(OpPassManager &pm,
+                               const CompilePipelineOptions &options) {
+  OutlineLayersOptions outline;
+  outline.gpu = options.gpu;
+  outline.pim = options.pim;
+  outline.link = options.link;
+  outline.policy = options.policy;
+  pm.addPass(createOutlineLayers(outline));
+  pm.addPass(createCanonicalizerPass());
+  buildHostPipeline(pm, HostPipelineOptions());
+}
+
 void moe::registerPipelines() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "moe-compile",
+      "Compile imported IR for the runtime: MoE layers become runtime calls "
+      "that re-dispatch their experts every step; the rest is host code "
+      "(then moe-translate --export-artifact)",
+      buildCompilePipeline);
   PassPipelineRegistration<HostPipelineOptions>(
       "moe-host-pipeline",
       "Lower moe ops on tensors to the LLVM dialect for the host (runs under "

@@ -79,9 +79,73 @@ RankedTensorType dynamicRows(RankedTensorType type) {
   return RankedTensorType::get(shape, type.getElementType());
 }
 
+/// `{name, shape}` of each tensor in `types`, named by the `onnx.name`
+/// attribute of each position (or `input<i>` / `output<i>`); null after an
+/// error.
+ArrayAttr describeTensors(func::FuncOp func, TypeRange types, bool results) {
+  Builder b(func.getContext());
+  SmallVector<Attribute> list;
+  for (auto [i, type] : llvm::enumerate(types)) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.getElementType().isF32()) {
+      func.emitOpError("is the runtime's entry, whose ")
+          << (results ? "results" : "arguments")
+          << " must be ranked f32 tensors; #" << i << " is " << type;
+      return nullptr;
+    }
+    auto name = results ? func.getResultAttrOfType<StringAttr>(i, "onnx.name")
+                        : func.getArgAttrOfType<StringAttr>(i, "onnx.name");
+    std::string fallback = (results ? "output" : "input") + std::to_string(i);
+    SmallVector<int64_t> shape;
+    for (int64_t d : tensor.getShape())
+      shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    list.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", name ? name : b.getStringAttr(fallback)),
+         b.getNamedAttr("shape", b.getDenseI64ArrayAttr(shape))}));
+  }
+  return b.getArrayAttr(list);
+}
+
 struct OutlineLayersPass : moe::impl::OutlineLayersBase<OutlineLayersPass> {
+  using OutlineLayersBase::OutlineLayersBase;
+
+  /// The one public function with a body: what the runtime calls.
+  LogicalResult recordEntry(ModuleOp module) {
+    func::FuncOp entry;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      if (entry)
+        return func.emitOpError("is a second public function; the runtime "
+                                "calls exactly one (make the others private)");
+      entry = func;
+    }
+    if (!entry)
+      return module.emitError("has no public function for the runtime to "
+                              "call");
+    ArrayAttr inputs = describeTensors(entry, entry.getArgumentTypes(), false);
+    ArrayAttr outputs = describeTensors(entry, entry.getResultTypes(), true);
+    if (!inputs || !outputs)
+      return failure();
+    Builder b(module.getContext());
+    module->setAttr(
+        "moe.entry",
+        b.getDictionaryAttr({b.getNamedAttr("name", entry.getSymNameAttr()),
+                             b.getNamedAttr("inputs", inputs),
+                             b.getNamedAttr("outputs", outputs)}));
+    module->setAttr("moe.defaults",
+                    b.getDictionaryAttr(
+                        {b.getNamedAttr("gpu", b.getStringAttr(gpu)),
+                         b.getNamedAttr("pim", b.getStringAttr(pim)),
+                         b.getNamedAttr("link", b.getStringAttr(link)),
+                         b.getNamedAttr("policy", b.getStringAttr(policy))}));
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (failed(recordEntry(module)))
+      return signalPassFailure();
     SmallVector<LayerChain> chains;
     WalkResult walk = module.walk([&](moe::CombineOp combine) {
       FailureOr<LayerChain> chain = matchChain(combine);
@@ -257,6 +321,8 @@ struct OutlineLayersPass : moe::impl::OutlineLayersBase<OutlineLayersPass> {
         attrs.getNamedAttr("route", attrs.getStringAttr(routeFunc.getName())),
         attrs.getNamedAttr("expert", attrs.getStringAttr(expertFunc.getName())),
         attrs.getNamedAttr("runtime", attrs.getStringAttr(decl.getName())),
+        attrs.getNamedAttr("ids_bits", attrs.getI64IntegerAttr(
+                                           idsType.getElementTypeBitWidth())),
     });
   }
 };

@@ -8,13 +8,17 @@
 //           [--sampled-layers 4] [--seed S] [--plot FILE.svg]
 //   moe-run --calibrate
 //
-// --simulate serves a full-size model without weights: every placement
-// policy side by side on the same token counts, as a table (and a Pareto
-// plot of tokens/s per user against tokens/s per GPU). --calibrate prints
-// how well the fitted routing distribution of each built-in model reproduces
-// its published statistics.
+// A compiled model runs step after step; every MoE layer of every step is
+// re-dispatched from its live token counts with the policy (several
+// policies take turns). --simulate serves a full-size model without weights:
+// every placement policy side by side on the same token counts, as a table (and
+// a Pareto plot of tokens/s per user against tokens/s per GPU). --calibrate
+// prints how well the fitted routing distribution of each built-in model
+// reproduces its published statistics.
 //
 //===----------------------------------------------------------------------===//
+
+#include "RunArtifact.h"
 
 #include "moe/CostModel/ModelCatalog.h"
 #include "moe/Runtime/Simulate/ServingSimulator.h"
@@ -106,6 +110,8 @@ int main(int argc, char **argv) {
   sim::ServingConfig config;
   uint64_t seed = 1;
   std::vector<std::string> positional;
+  RunOptions run;
+  std::string policy;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -145,25 +151,54 @@ int main(int argc, char **argv) {
     else if (name == "--baseline")
       baseline = value();
     else if (name == "--steps")
-      config.steps = parseCount(name, value(), 1);
+      config.steps = run.steps = parseCount(name, value(), 1);
     else if (name == "--sampled-layers")
       config.sampledLayers = parseCount(name, value(), 1);
     else if (name == "--seed")
       seed = static_cast<uint64_t>(parseCount(name, value(), 0));
     else if (name == "--plot")
       plot = value();
+    else if (name == "--input")
+      run.inputs.push_back(value());
+    else if (name == "--output-dir")
+      run.outputDir = value();
+    else if (name == "--policy")
+      policy = value();
+    else if (name == "--report")
+      run.report = value();
+    else if (name == "--timeline")
+      run.timeline = value();
+    else if (name == "--record-profile")
+      run.recordProfile = value();
+    else if (arg == "--require-gpu")
+      run.requireGpu = true;
     else if (!arg.empty() && arg[0] == '-')
       fail("unknown option '" + arg + "' (see --help)");
     else
       positional.push_back(arg);
   }
   if (!simulate) {
-    if (!positional.empty())
-      fail("running a compiled artifact ('" + positional.front() +
-           "') is not supported by this build yet; it runs --simulate and "
-           "--calibrate");
-    fail("nothing to do: give --simulate --model NAME (see --help)");
+    if (positional.size() != 1)
+      fail(positional.empty()
+               ? "nothing to do: give MODEL.moeb or --simulate (see --help)"
+               : "one model at a time, got '" + positional[0] + "' and '" +
+                     positional[1] + "'");
+    run.artifact = positional[0];
+    if (!policy.empty())
+      run.policies = splitList(policy);
+    // Given explicitly, the hardware overrides the artifact's defaults.
+    for (auto [flag, slot] :
+         {std::pair{"--gpu", &run.gpu}, std::pair{"--pim", &run.pim},
+          std::pair{"--link", &run.link}})
+      for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]).rfind(flag, 0) == 0)
+          *slot = std::string(flag) == "--gpu"   ? gpu
+                  : std::string(flag) == "--pim" ? pim
+                                                 : link;
+    return runArtifact(run);
   }
+  if (!policy.empty())
+    policies = policy;
   if (modelSpec.empty())
     fail("--simulate needs --model NAME|FILE.json");
 

@@ -1,16 +1,20 @@
 //===- moe-translate.cpp - translations into and out of moe-mlir ----------===//
 //
 // mlir-translate's conventions with moe-mlir's translations:
-//   --import-onnx   an ONNX model into moe and upstream dialects
+//   --import-onnx      an ONNX model into moe and upstream dialects
+//   --export-artifact  a module compiled with moe-opt --moe-compile into
+//                      the runtime's .moeb file
 //
 //===----------------------------------------------------------------------===//
 
 #include "moe/Import/ONNX/ImportONNX.h"
+#include "moe/Target/ExportArtifact.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   moe::registerImportONNXTranslation();
+  moe::registerExportArtifactTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "moe-mlir translation driver"));
 }

@@ -32,6 +32,27 @@ struct HostPipelineOptions
 void buildHostPipeline(mlir::OpPassManager &pm,
                        const HostPipelineOptions &options);
 
+struct CompilePipelineOptions
+    : public mlir::PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> gpu{*this, "gpu",
+                          llvm::cl::desc("Default GPU descriptor of the run"),
+                          llvm::cl::init("h100")};
+  Option<std::string> pim{*this, "pim",
+                          llvm::cl::desc("Default PIM descriptor of the run"),
+                          llvm::cl::init("hbm3e-pim")};
+  Option<std::string> link{*this, "link",
+                           llvm::cl::desc("Default GPU <-> PIM link"),
+                           llvm::cl::init("nvlink")};
+  Option<std::string> policy{
+      *this, "policy", llvm::cl::desc("Default placement policy of the run"),
+      llvm::cl::init("sieve")};
+};
+
+/// Imported IR to what `moe-translate --export-artifact` takes: MoE layers
+/// outlined for the runtime (moe-outline-layers), then the host pipeline.
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompilePipelineOptions &options);
+
 /// Registers `moe-host-pipeline`.
 void registerPipelines();
 

@@ -155,8 +155,13 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
       builder.getFunctionType(argumentTypes, /*results=*/{}));
   Block *entry = func.addEntryBlock();
   builder.setInsertionPointToStart(entry);
-  for (auto [name, arg] : llvm::zip(argumentNames, entry->getArguments()))
+  // The graph's names stay on the function: the runtime binds inputs and
+  // writes outputs by them.
+  for (auto [name, arg] : llvm::zip(argumentNames, entry->getArguments())) {
     importer.define(name, arg);
+    func.setArgAttr(arg.getArgNumber(), "onnx.name",
+                    builder.getStringAttr(name));
+  }
   for (const onnx::TensorProto &tensor : graph.initializer()) {
     std::string error;
     ElementsAttr value = convertInitializer(
@@ -186,6 +191,9 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
   func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(
       builder.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
+  for (auto [index, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(index, "onnx.name",
+                       builder.getStringAttr(output.name()));
   if (failed(verify(*module)))
     return nullptr;
   return module;

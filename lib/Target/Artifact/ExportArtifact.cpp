@@ -1,0 +1,242 @@
+//===- ExportArtifact.cpp - host code + manifest into a .moeb file --------===//
+//
+// The host code is translated to LLVM IR, compiled for this machine's
+// triple (generic CPU, position independent) into an object file, and
+// linked into a shared object by the system C compiler driver: the runtime
+// loads it from memory and calls it through MLIR's C interface.
+//
+//===----------------------------------------------------------------------===//
+
+#include "moe/Target/ExportArtifact.h"
+
+#include "moe/Runtime/Artifact.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace moe {
+namespace {
+
+/// A temporary file removed when this goes out of scope.
+struct TempFile {
+  llvm::SmallString<128> path;
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+};
+
+FailureOr<std::vector<runtime::TensorSpec>>
+readTensors(ModuleOp module, DictionaryAttr entry, StringRef field) {
+  auto list = entry.getAs<ArrayAttr>(field);
+  if (!list)
+    return emitError(module.getLoc())
+           << "moe.entry has no '" << field << "' list";
+  std::vector<runtime::TensorSpec> tensors;
+  for (Attribute item : list) {
+    auto dict = dyn_cast<DictionaryAttr>(item);
+    auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
+    auto shape =
+        dict ? dict.getAs<DenseI64ArrayAttr>("shape") : DenseI64ArrayAttr();
+    if (!name || !shape)
+      return emitError(module.getLoc())
+             << "moe.entry '" << field << "' entries need a name and a shape";
+    runtime::TensorSpec tensor;
+    tensor.name = name.str();
+    tensor.shape.assign(shape.asArrayRef().begin(), shape.asArrayRef().end());
+    tensors.push_back(std::move(tensor));
+  }
+  return tensors;
+}
+
+FailureOr<runtime::Manifest> buildManifest(ModuleOp module) {
+  auto entry = module->getAttrOfType<DictionaryAttr>("moe.entry");
+  auto layers = module->getAttrOfType<ArrayAttr>("moe.layers");
+  if (!entry)
+    return emitError(module.getLoc())
+           << "the module has no moe.entry: run moe-opt --moe-compile first";
+  runtime::Manifest manifest;
+  auto name = entry.getAs<StringAttr>("name");
+  if (!name)
+    return emitError(module.getLoc()) << "moe.entry has no name";
+  manifest.entry = name.str();
+  FailureOr<std::vector<runtime::TensorSpec>> inputs =
+      readTensors(module, entry, "inputs");
+  FailureOr<std::vector<runtime::TensorSpec>> outputs =
+      readTensors(module, entry, "outputs");
+  if (failed(inputs) || failed(outputs))
+    return failure();
+  manifest.inputs = *inputs;
+  manifest.outputs = *outputs;
+  for (Attribute item : layers ? layers.getValue() : ArrayRef<Attribute>{}) {
+    auto dict = cast<DictionaryAttr>(item);
+    auto integer = [&](StringRef key) {
+      auto value = dict.getAs<IntegerAttr>(key);
+      return value ? value.getInt() : int64_t(-1);
+    };
+    auto text = [&](StringRef key) {
+      auto value = dict.getAs<StringAttr>(key);
+      return value ? value.str() : std::string();
+    };
+    runtime::LayerSpec layer;
+    layer.id = integer("id");
+    layer.experts = integer("experts");
+    layer.k = integer("k");
+    layer.hidden = integer("hidden");
+    layer.intermediate = integer("intermediate");
+    layer.matrices = integer("matrices");
+    layer.idsBits = static_cast<int>(integer("ids_bits"));
+    layer.routeFunction = text("route");
+    layer.expertFunction = text("expert");
+    manifest.layers.push_back(std::move(layer));
+  }
+  if (auto defaults = module->getAttrOfType<DictionaryAttr>("moe.defaults"))
+    for (auto [key, slot] :
+         {std::pair{"gpu", &manifest.gpu}, std::pair{"pim", &manifest.pim},
+          std::pair{"link", &manifest.link},
+          std::pair{"policy", &manifest.policy}})
+      if (auto value = defaults.getAs<StringAttr>(key))
+        *slot = value.str();
+  // The runtime's own reader is the judge of what it will accept.
+  std::string error;
+  if (!runtime::parseManifest(runtime::printManifest(manifest), error))
+    return emitError(module.getLoc()) << "bad runtime metadata: " << error;
+  return manifest;
+}
+
+FailureOr<std::vector<uint8_t>> compileHostCode(ModuleOp module,
+                                                const std::string &linker) {
+  // The moe attributes are the manifest's, not LLVM's.
+  OwningOpRef<ModuleOp> clone = module.clone();
+  for (StringRef attr : {"moe.entry", "moe.layers", "moe.defaults"})
+    (*clone)->removeAttr(attr);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*clone, llvmContext, "moe-host-code");
+  if (!llvmModule)
+    return emitError(module.getLoc())
+           << "the host code does not translate to LLVM IR (is everything in "
+              "the LLVM dialect? run moe-opt --moe-compile first)";
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string tripleName = llvm::sys::getDefaultTargetTriple();
+  llvm::Triple triple(tripleName);
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return emitError(module.getLoc())
+           << "no LLVM target for " << tripleName << ": " << error;
+  llvm::TargetOptions targetOptions;
+  // A generic CPU: an artifact may run on another machine of the same
+  // architecture.
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, "generic", "", targetOptions, llvm::Reloc::PIC_));
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(triple);
+
+  TempFile object, shared;
+  int objectFd;
+  if (llvm::sys::fs::createTemporaryFile("moe-host", "o", objectFd,
+                                         object.path) ||
+      llvm::sys::fs::createTemporaryFile("moe-host", "so", shared.path))
+    return emitError(module.getLoc()) << "cannot create temporary files";
+  {
+    llvm::raw_fd_ostream objectStream(objectFd, /*shouldClose=*/true);
+    llvm::legacy::PassManager passes;
+    if (machine->addPassesToEmitFile(passes, objectStream, nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      return emitError(module.getLoc())
+             << "LLVM cannot emit an object file for " << tripleName;
+    passes.run(*llvmModule);
+  }
+
+  llvm::ErrorOr<std::string> driver = llvm::sys::findProgramByName(linker);
+  if (!driver)
+    return emitError(module.getLoc())
+           << "cannot find the C compiler driver '" << linker
+           << "' that links the host code (--artifact-linker)";
+  // libm: the host code calls erf, tanh and friends.
+  llvm::SmallVector<llvm::StringRef> args = {*driver,     "-shared",   "-o",
+                                             shared.path, object.path, "-lm"};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*driver, args, std::nullopt, {}, 0, 0,
+                                         &message);
+  if (status != 0)
+    return emitError(module.getLoc())
+           << "linking the host code with '" << *driver << "' failed"
+           << (message.empty() ? "" : ": " + message) << " (exit " << status
+           << ")";
+  auto buffer = llvm::MemoryBuffer::getFile(shared.path, /*IsText=*/false);
+  if (!buffer)
+    return emitError(module.getLoc()) << "cannot read the linked host code";
+  return std::vector<uint8_t>((*buffer)->getBufferStart(),
+                              (*buffer)->getBufferEnd());
+}
+
+} // namespace
+
+LogicalResult exportArtifact(ModuleOp module, llvm::raw_ostream &os,
+                             const ExportArtifactOptions &options) {
+  FailureOr<runtime::Manifest> manifest = buildManifest(module);
+  if (failed(manifest))
+    return failure();
+  FailureOr<std::vector<uint8_t>> library =
+      compileHostCode(module, options.linker);
+  if (failed(library))
+    return failure();
+  runtime::Artifact artifact;
+  std::string manifestText = runtime::printManifest(*manifest);
+  artifact.sections.push_back(
+      {runtime::SectionKind::Manifest, "manifest",
+       std::vector<uint8_t>(manifestText.begin(), manifestText.end())});
+  artifact.sections.push_back(
+      {runtime::SectionKind::HostLibrary, "host", std::move(*library)});
+  std::vector<uint8_t> bytes = runtime::encodeArtifact(artifact);
+  os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  return success();
+}
+
+void registerExportArtifactTranslation() {
+  static llvm::cl::opt<std::string> linker(
+      "artifact-linker",
+      llvm::cl::desc("C compiler driver that links the host code of "
+                     "--export-artifact into a shared object"),
+      llvm::cl::init("cc"));
+  TranslateFromMLIRRegistration registration(
+      "export-artifact",
+      "Write the runtime artifact (.moeb) of a module compiled with "
+      "moe-opt --moe-compile",
+      [](Operation *op, llvm::raw_ostream &os) {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return LogicalResult(op->emitError("expected a module"));
+        ExportArtifactOptions options;
+        options.linker = linker;
+        return exportArtifact(module, os, options);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<LLVM::LLVMDialect>();
+        registerBuiltinDialectTranslation(registry);
+        registerLLVMDialectTranslation(registry);
+      });
+}
+
+} // namespace moe

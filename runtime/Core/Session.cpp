@@ -1,0 +1,365 @@
+//===- Session.cpp - run a compiled model, re-dispatching every layer -----===//
+
+#include "moe/Runtime/Session.h"
+
+#include "moe/CostModel/Hardware.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+
+namespace moe::runtime {
+
+namespace {
+
+/// The session the compiled code is running in: the C callback has no
+/// context argument.
+thread_local Session *activeSession = nullptr;
+
+double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Whether a CUDA device can be used: the driver is loaded at run time, so
+/// everything builds and runs without one.
+bool probeGpu(std::string &why) {
+  void *driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!driver) {
+    why = "libcuda.so.1 is not installed";
+    return false;
+  }
+  using InitFn = int (*)(unsigned);
+  using CountFn = int (*)(int *);
+  auto init = reinterpret_cast<InitFn>(dlsym(driver, "cuInit"));
+  auto count = reinterpret_cast<CountFn>(dlsym(driver, "cuDeviceGetCount"));
+  int devices = 0;
+  if (!init || !count || init(0) != 0 || count(&devices) != 0 || devices < 1) {
+    why = "the CUDA driver reports no usable device";
+    return false;
+  }
+  // Kernels for the GPU are not in artifacts yet; the GPU lane runs on the
+  // host with modelled times even where a device exists.
+  why = "this artifact has no GPU kernels";
+  return false;
+}
+
+/// Element (r, c) of a rank-2 descriptor of `T`.
+template <typename T> T at(const Matrix &m, int64_t r, int64_t c) {
+  return static_cast<const T *>(
+      m.aligned)[m.offset + r * m.strides[0] + c * m.strides[1]];
+}
+
+Matrix describe(HostTensor &tensor) {
+  Matrix m;
+  m.allocated = m.aligned = tensor.data.data();
+  m.offset = 0;
+  m.sizes[0] = tensor.shape[0];
+  m.sizes[1] = tensor.shape[1];
+  m.strides[0] = tensor.shape[1];
+  m.strides[1] = 1;
+  return m;
+}
+
+} // namespace
+
+std::unique_ptr<Session> Session::create(const Artifact &artifact,
+                                         const SessionOptions &options,
+                                         std::string &error) {
+  const Section *manifestSection = artifact.find(SectionKind::Manifest);
+  const Section *code = artifact.find(SectionKind::HostLibrary);
+  if (!manifestSection || !code) {
+    error = std::string("the artifact has no ") +
+            (manifestSection ? "host code" : "manifest") + " section";
+    return nullptr;
+  }
+  std::unique_ptr<Session> session(new Session());
+  std::optional<Manifest> manifest = parseManifest(
+      std::string(manifestSection->bytes.begin(), manifestSection->bytes.end()),
+      error);
+  if (!manifest)
+    return nullptr;
+  session->manifest_ = *manifest;
+  session->library_ = HostLibrary::load(code->bytes, error);
+  if (!session->library_)
+    return nullptr;
+  session->entry_ = session->library_->function(manifest->entry);
+  if (!session->entry_) {
+    error = "the host code has no entry function '" + manifest->entry + "'";
+    return nullptr;
+  }
+
+  auto pick = [](const std::string &chosen, const std::string &fallback) {
+    return chosen.empty() ? fallback : chosen;
+  };
+  auto gpu = cost::resolveGpu(pick(options.gpu, manifest->gpu), error);
+  if (!gpu)
+    return nullptr;
+  auto pim = cost::resolvePim(pick(options.pim, manifest->pim), error);
+  if (!pim)
+    return nullptr;
+  auto link = cost::resolveLink(pick(options.link, manifest->link), error);
+  if (!link)
+    return nullptr;
+  session->gpu_ = *gpu;
+  session->pim_ = *pim;
+  session->link_ = *link;
+
+  std::string why;
+  session->haveGpu_ = probeGpu(why);
+  if (!session->haveGpu_) {
+    if (options.requireGpu) {
+      error = "--require-gpu: no GPU to run on (" + why + ")";
+      return nullptr;
+    }
+    session->warnings_.push_back(
+        "no GPU (" + why +
+        "): GPU-placed experts run on the host and their "
+        "GPU time is modelled from the " +
+        gpu->name + " descriptor");
+  }
+  bool anyPimCode = artifact.find(SectionKind::PimStream) != nullptr;
+  if (!anyPimCode && !manifest->layers.empty())
+    session->warnings_.push_back(
+        "the artifact has no PIM programs: PIM-placed experts run on the host "
+        "and their PIM time is modelled from the " +
+        pim->name + " descriptor");
+
+  for (const LayerSpec &layer : manifest->layers) {
+    LayerCode code;
+    code.route = session->library_->function(layer.routeFunction);
+    code.expert = session->library_->function(layer.expertFunction);
+    if (!code.route || !code.expert) {
+      error = "the host code lacks layer " + std::to_string(layer.id) +
+              "'s function '" +
+              (code.route ? layer.expertFunction : layer.routeFunction) + "'";
+      return nullptr;
+    }
+    cost::ExpertShape shape;
+    shape.hidden = layer.hidden;
+    shape.intermediate = layer.intermediate;
+    shape.matrices = static_cast<int>(layer.matrices);
+    shape.weightBits = 16;
+    code.cost = std::make_unique<cost::LayerCostModel>(
+        shape, session->gpu_, session->pim_, session->link_);
+    session->layers_.push_back(std::move(code));
+  }
+  if (!session->setPolicy(pick(options.policy, manifest->policy), error))
+    return nullptr;
+  return session;
+}
+
+Session::~Session() = default;
+
+bool Session::setPolicy(const std::string &name, std::string &error) {
+  std::unique_ptr<cost::PlacementPolicy> policy = cost::createPolicy(name);
+  if (!policy) {
+    error = "unknown policy '" + name + "'; known:";
+    for (std::string_view known : cost::policyNames())
+      error += " " + std::string(known);
+    return false;
+  }
+  policy_ = std::move(policy);
+  policyName_ = name;
+  return true;
+}
+
+bool Session::run(const std::vector<HostTensor> &inputs,
+                  std::vector<HostTensor> &outputs, std::string &error) {
+  if (inputs.size() != manifest_.inputs.size()) {
+    error = "the model takes " + std::to_string(manifest_.inputs.size()) +
+            " inputs, got " + std::to_string(inputs.size());
+    return false;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSpec &spec = manifest_.inputs[i];
+    bool fits = inputs[i].shape.size() == spec.shape.size();
+    for (size_t d = 0; fits && d < spec.shape.size(); ++d)
+      fits = spec.shape[d] < 0 || spec.shape[d] == inputs[i].shape[d];
+    if (!fits) {
+      auto text = [](const std::vector<int64_t> &shape) {
+        std::string s = "[";
+        for (size_t d = 0; d < shape.size(); ++d)
+          s += (d ? ", " : "") +
+               (shape[d] < 0 ? std::string("?") : std::to_string(shape[d]));
+        return s + "]";
+      };
+      error = "input '" + spec.name + "' has shape " + text(inputs[i].shape) +
+              "; the model expects " + text(spec.shape);
+      return false;
+    }
+  }
+  std::vector<int> ranks;
+  for (const TensorSpec &spec : manifest_.outputs)
+    ranks.push_back(static_cast<int>(spec.shape.size()));
+  activeSession = this;
+  layerError_.clear();
+  bool ok = callEntry(entry_, inputs, ranks, outputs, error);
+  activeSession = nullptr;
+  ++step_;
+  if (ok && !layerError_.empty()) {
+    error = layerError_;
+    return false;
+  }
+  return ok;
+}
+
+void Session::runLayer(int64_t layerId, const Matrix &tokens,
+                       const Matrix &logits, Matrix &result) {
+  int64_t rows = tokens.sizes[0], hidden = tokens.sizes[1];
+  // Whatever happens, the compiled code gets a buffer it can free.
+  auto *out = static_cast<float *>(std::calloc(
+      static_cast<size_t>(std::max<int64_t>(rows * hidden, 1)), sizeof(float)));
+  result.allocated = result.aligned = out;
+  result.offset = 0;
+  result.sizes[0] = rows;
+  result.sizes[1] = hidden;
+  result.strides[0] = hidden;
+  result.strides[1] = 1;
+  if (layerId < 0 || layerId >= static_cast<int64_t>(layers_.size())) {
+    layerError_ =
+        "the host code called unknown MoE layer " + std::to_string(layerId);
+    return;
+  }
+  const LayerSpec &spec = manifest_.layers[layerId];
+  LayerCode &code = layers_[layerId];
+  if (hidden != spec.hidden || logits.sizes[1] != spec.experts ||
+      logits.sizes[0] != rows) {
+    layerError_ = "layer " + std::to_string(layerId) +
+                  ": tokens/logits do not fit the manifest";
+    return;
+  }
+  double stepStart = now();
+
+  // Route with the compiled function.
+  struct {
+    Matrix ids, weights;
+  } routed;
+  Matrix logitsArg = logits;
+  reinterpret_cast<void (*)(void *, Matrix *)>(code.route)(&routed, &logitsArg);
+  int64_t k = spec.k, experts = spec.experts;
+  std::vector<int64_t> ids(rows * k);
+  std::vector<float> weights(rows * k);
+  for (int64_t t = 0; t < rows; ++t)
+    for (int64_t j = 0; j < k; ++j) {
+      ids[t * k + j] = spec.idsBits == 64 ? at<int64_t>(routed.ids, t, j)
+                                          : at<int32_t>(routed.ids, t, j);
+      weights[t * k + j] = at<float>(routed.weights, t, j);
+    }
+  std::free(routed.ids.allocated);
+  std::free(routed.weights.allocated);
+
+  // Count, and list each expert's token copies in (token, slot) order.
+  std::vector<std::vector<int64_t>> copies(experts);
+  for (int64_t c = 0; c < rows * k; ++c) {
+    if (ids[c] < 0 || ids[c] >= experts) {
+      layerError_ = "layer " + std::to_string(layerId) + ": expert id " +
+                    std::to_string(ids[c]) + " out of range";
+      return;
+    }
+    copies[ids[c]].push_back(c);
+  }
+  LayerRecord record;
+  record.layer = layerId;
+  record.step = step_;
+  for (const std::vector<int64_t> &list : copies)
+    record.counts.push_back(static_cast<int64_t>(list.size()));
+  cost::ExpertSplit split = policy_->decide(record.counts, *code.cost);
+  record.gpuTokens = split.gpuTokens;
+
+  // Run every expert's share: the GPU's first, then PIM's. Both compute on
+  // the host here (see the warnings); their device times are modelled.
+  std::vector<float> expertOut(rows * k * hidden, 0.0f);
+  LayerRecord::Lane gpuLane, pimLane;
+  gpuLane.device = "gpu";
+  gpuLane.ranOn = haveGpu_ ? "gpu" : "host";
+  pimLane.device = "pim";
+  pimLane.ranOn = "host";
+  bool anyGpu = false;
+  for (int64_t e = 0; e < experts; ++e) {
+    int64_t count = record.counts[e];
+    int64_t onGpu = std::clamp<int64_t>(split.gpuTokens[e], 0, count);
+    for (int part = 0; part < 2; ++part) {
+      int64_t begin = part == 0 ? 0 : onGpu, end = part == 0 ? onGpu : count;
+      if (begin == end)
+        continue;
+      HostTensor in;
+      in.shape = {end - begin, hidden};
+      in.data.resize((end - begin) * hidden);
+      for (int64_t i = begin; i < end; ++i) {
+        int64_t t = copies[e][i] / k;
+        for (int64_t h = 0; h < hidden; ++h)
+          in.data[(i - begin) * hidden + h] = at<float>(tokens, t, h);
+      }
+      Matrix inArg = describe(in), outArg;
+      reinterpret_cast<void (*)(Matrix *, int64_t, Matrix *)>(code.expert)(
+          &outArg, e, &inArg);
+      for (int64_t i = begin; i < end; ++i)
+        for (int64_t h = 0; h < hidden; ++h)
+          expertOut[copies[e][i] * hidden + h] =
+              at<float>(outArg, i - begin, h);
+      std::free(outArg.allocated);
+      LayerRecord::Lane &lane = part == 0 ? gpuLane : pimLane;
+      lane.experts += 1;
+      lane.tokens += end - begin;
+      if (part == 0) {
+        anyGpu = true;
+        lane.seconds += code.cost->gpuExpertTime(end - begin);
+      } else {
+        lane.seconds += code.cost->pimExpertTime(end - begin);
+      }
+    }
+  }
+  if (anyGpu)
+    gpuLane.seconds += gpu_.launchOverhead;
+  if (pimLane.tokens > 0)
+    pimLane.seconds += link_.latency + code.cost->commTime(pimLane.tokens);
+
+  // Combine in slot order: the same sums wherever an expert ran.
+  for (int64_t t = 0; t < rows; ++t)
+    for (int64_t j = 0; j < k; ++j) {
+      float w = weights[t * k + j];
+      const float *y = &expertOut[(t * k + j) * hidden];
+      for (int64_t h = 0; h < hidden; ++h)
+        out[t * hidden + h] += w * y[h];
+    }
+
+  LayerRecord::Lane hostLane;
+  hostLane.device = "host";
+  hostLane.ranOn = "host";
+  hostLane.measured = true;
+  hostLane.seconds = now() - stepStart;
+  gpuLane.start = pimLane.start = 0;
+  record.lanes = {gpuLane, pimLane, hostLane};
+  records_.push_back(std::move(record));
+}
+
+cost::TokenProfile Session::profile() const {
+  cost::TokenProfile profile;
+  for (const LayerRecord &record : records_) {
+    if (record.layer >= static_cast<int64_t>(profile.layers.size()))
+      profile.layers.resize(record.layer + 1);
+    cost::TokenProfile::Layer &layer = profile.layers[record.layer];
+    layer.numExperts = static_cast<int64_t>(record.counts.size());
+    layer.steps.push_back(record.counts);
+  }
+  return profile;
+}
+
+} // namespace moe::runtime
+
+/// The runtime's entry for compiled code: one MoE layer, re-dispatched.
+extern "C" void _mlir_ciface_moe_rt_layer(moe::runtime::Matrix *result,
+                                          int64_t layer,
+                                          moe::runtime::Matrix *tokens,
+                                          moe::runtime::Matrix *logits) {
+  using namespace moe::runtime;
+  if (!activeSession) {
+    // Only reachable by calling compiled code outside Session::run.
+    std::fprintf(stderr, "moe runtime: a MoE layer ran outside a session\n");
+    std::abort();
+  }
+  activeSession->runLayer(layer, *tokens, *logits, *result);
+}
