@@ -11,7 +11,13 @@
 
 #include "moe/Runtime/Artifact.h"
 
+#include "moe/Dialect/MoE/MoEDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -233,7 +239,11 @@ void registerExportArtifactTranslation() {
         return exportArtifact(module, os, options);
       },
       [](DialectRegistry &registry) {
-        registry.insert<LLVM::LLVMDialect>();
+        // What an uncompiled module holds parses too, so that the error can
+        // say what is missing.
+        registry
+            .insert<LLVM::LLVMDialect, func::FuncDialect, arith::ArithDialect,
+                    tensor::TensorDialect, linalg::LinalgDialect, MoEDialect>();
         registerBuiltinDialectTranslation(registry);
         registerLLVMDialectTranslation(registry);
       });

@@ -22,6 +22,9 @@ reading stdin: a check of ONNX Runtime's semantics against ours.
 
 --numpy compares stdin with the numpy reference instead of ORT's output,
 for models whose semantics ORT's CPU kernel does not implement.
+
+--npy DIR takes the actual outputs from DIR/NAME.npy (what moe-run
+--output-dir writes, NAME from config.json) instead of stdin.
 """
 
 import json
@@ -82,6 +85,14 @@ def check(name, actual, expected, what):
 
 
 def main(argv):
+    npy_dir = None
+    if "--npy" in argv:
+        at = argv.index("--npy")
+        if at + 1 >= len(argv):
+            print("compare: error: --npy needs a directory", file=sys.stderr)
+            return 2
+        npy_dir = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     args = [a for a in argv if a not in ("--ref", "--numpy")]
     use_ref = "--ref" in argv
     use_numpy = "--numpy" in argv
@@ -106,6 +117,10 @@ def main(argv):
             import make_moe_model
             actual = [make_moe_model.reference_output(model_dir)]
             what = "moe_ref"
+        elif npy_dir is not None:
+            actual = [np.load(os.path.join(npy_dir, name + ".npy"))
+                      for name, _ in output_files(model_dir)]
+            what = "moe-run"
         else:
             actual = [a for _, a in
                       check_numerics.parse_outputs(sys.stdin.read())]
