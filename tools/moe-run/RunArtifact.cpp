@@ -142,7 +142,29 @@ int runArtifact(const RunOptions &options) {
                  cost::printTokenProfile(session->profile()), error))
     return fail(error);
 
-  // A summary: per layer, how many experts each side took, last step.
+  // Per layer and step: where the experts went and how long each side took.
+  constexpr size_t kShown = 16;
+  const std::vector<runtime::LayerRecord> &records = session->records();
+  for (size_t i = 0; i < records.size() && i < kShown; ++i) {
+    const runtime::LayerRecord &record = records[i];
+    int64_t active = 0;
+    for (int64_t count : record.counts)
+      active += count > 0;
+    std::printf("layer %lld step %lld: %lld of %zu experts active",
+                static_cast<long long>(record.layer),
+                static_cast<long long>(record.step),
+                static_cast<long long>(active), record.counts.size());
+    for (const runtime::LayerRecord::Lane &lane : record.lanes)
+      if (lane.device != "host")
+        std::printf("; %s %lld experts, %lld tokens, %.2f us %s",
+                    lane.device.c_str(), static_cast<long long>(lane.experts),
+                    static_cast<long long>(lane.tokens), lane.seconds * 1e6,
+                    lane.measured ? "measured" : "modelled");
+    std::printf("\n");
+  }
+  if (records.size() > kShown)
+    std::printf("... %zu more layer steps (--report has them all)\n",
+                records.size() - kShown);
   std::printf("moe-run: %lld step(s), policy %s, %zu MoE layer(s)\n",
               static_cast<long long>(options.steps),
               session->policyName().c_str(), manifest.layers.size());
