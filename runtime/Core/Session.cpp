@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <functional>
+#include <thread>
 
 namespace moe::runtime {
 
@@ -108,6 +110,7 @@ std::unique_ptr<Session> Session::create(const Artifact &artifact,
   session->link_ = *link;
 
   std::string why;
+  session->concurrentLanes_ = options.concurrentLanes;
   session->haveGpu_ = probeGpu(why);
   if (!session->haveGpu_) {
     if (options.requireGpu) {
@@ -269,53 +272,71 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   cost::ExpertSplit split = policy_->decide(record.counts, *code.cost);
   record.gpuTokens = split.gpuTokens;
 
-  // Run every expert's share: the GPU's first, then PIM's. Both compute on
-  // the host here (see the warnings); their device times are modelled.
-  std::vector<float> expertOut(rows * k * hidden, 0.0f);
+  // Each expert's tokens split into the GPU's share and PIM's; each lane's
+  // parts compute on the host here (see the warnings), the two lanes at the
+  // same time, and their device times are modelled.
+  struct Part {
+    int64_t expert, begin, end;
+  };
+  std::vector<Part> lanes[2];
   LayerRecord::Lane gpuLane, pimLane;
   gpuLane.device = "gpu";
   gpuLane.ranOn = haveGpu_ ? "gpu" : "host";
   pimLane.device = "pim";
   pimLane.ranOn = "host";
-  bool anyGpu = false;
   for (int64_t e = 0; e < experts; ++e) {
     int64_t count = record.counts[e];
     int64_t onGpu = std::clamp<int64_t>(split.gpuTokens[e], 0, count);
-    for (int part = 0; part < 2; ++part) {
-      int64_t begin = part == 0 ? 0 : onGpu, end = part == 0 ? onGpu : count;
-      if (begin == end)
-        continue;
-      HostTensor in;
-      in.shape = {end - begin, hidden};
-      in.data.resize((end - begin) * hidden);
-      for (int64_t i = begin; i < end; ++i) {
-        int64_t t = copies[e][i] / k;
-        for (int64_t h = 0; h < hidden; ++h)
-          in.data[(i - begin) * hidden + h] = at<float>(tokens, t, h);
-      }
-      Matrix inArg = describe(in), outArg;
-      reinterpret_cast<void (*)(Matrix *, int64_t, Matrix *)>(code.expert)(
-          &outArg, e, &inArg);
-      for (int64_t i = begin; i < end; ++i)
-        for (int64_t h = 0; h < hidden; ++h)
-          expertOut[copies[e][i] * hidden + h] =
-              at<float>(outArg, i - begin, h);
-      std::free(outArg.allocated);
-      LayerRecord::Lane &lane = part == 0 ? gpuLane : pimLane;
-      lane.experts += 1;
-      lane.tokens += end - begin;
-      if (part == 0) {
-        anyGpu = true;
-        lane.seconds += code.cost->gpuExpertTime(end - begin);
-      } else {
-        lane.seconds += code.cost->pimExpertTime(end - begin);
-      }
+    if (onGpu > 0) {
+      lanes[0].push_back({e, 0, onGpu});
+      gpuLane.experts += 1;
+      gpuLane.tokens += onGpu;
+      gpuLane.seconds += code.cost->gpuExpertTime(onGpu);
+    }
+    if (count > onGpu) {
+      lanes[1].push_back({e, onGpu, count});
+      pimLane.experts += 1;
+      pimLane.tokens += count - onGpu;
+      pimLane.seconds += code.cost->pimExpertTime(count - onGpu);
     }
   }
-  if (anyGpu)
+  if (gpuLane.tokens > 0)
     gpuLane.seconds += gpu_.launchOverhead;
   if (pimLane.tokens > 0)
     pimLane.seconds += link_.latency + code.cost->commTime(pimLane.tokens);
+
+  // Rows of different parts never overlap, so the lanes write expertOut
+  // without locks.
+  std::vector<float> expertOut(rows * k * hidden, 0.0f);
+  auto runOnHost = [&](const std::vector<Part> &parts) {
+    for (const Part &part : parts) {
+      int64_t n = part.end - part.begin;
+      HostTensor in;
+      in.shape = {n, hidden};
+      in.data.resize(n * hidden);
+      for (int64_t i = part.begin; i < part.end; ++i) {
+        int64_t t = copies[part.expert][i] / k;
+        for (int64_t h = 0; h < hidden; ++h)
+          in.data[(i - part.begin) * hidden + h] = at<float>(tokens, t, h);
+      }
+      Matrix inArg = describe(in), outArg;
+      reinterpret_cast<void (*)(Matrix *, int64_t, Matrix *)>(code.expert)(
+          &outArg, part.expert, &inArg);
+      for (int64_t i = part.begin; i < part.end; ++i)
+        for (int64_t h = 0; h < hidden; ++h)
+          expertOut[copies[part.expert][i] * hidden + h] =
+              at<float>(outArg, i - part.begin, h);
+      std::free(outArg.allocated);
+    }
+  };
+  if (concurrentLanes_ && !lanes[0].empty() && !lanes[1].empty()) {
+    std::thread pimWorker(runOnHost, std::cref(lanes[1]));
+    runOnHost(lanes[0]);
+    pimWorker.join();
+  } else {
+    runOnHost(lanes[0]);
+    runOnHost(lanes[1]);
+  }
 
   // Combine in slot order: the same sums wherever an expert ran.
   for (int64_t t = 0; t < rows; ++t)

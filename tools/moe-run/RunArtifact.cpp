@@ -62,6 +62,7 @@ int runArtifact(const RunOptions &options) {
   sessionOptions.pim = options.pim;
   sessionOptions.link = options.link;
   sessionOptions.requireGpu = options.requireGpu;
+  sessionOptions.concurrentLanes = !options.serial;
   std::unique_ptr<runtime::Session> session =
       runtime::Session::create(*artifact, sessionOptions, error);
   if (!session)

@@ -19,6 +19,7 @@ struct RunOptions {
   std::string report, timeline, recordProfile;
   std::string gpu, pim, link;
   bool requireGpu = false;
+  bool serial = false;
 };
 
 int runArtifact(const RunOptions &options);

@@ -135,13 +135,13 @@ int main(int argc, char **argv) {
     else if (name == "--model")
       modelSpec = value();
     else if (name == "--gpu")
-      gpu = value();
+      gpu = run.gpu = value();
     else if (name == "--gpus")
       config.gpus = static_cast<unsigned>(parseCount(name, value(), 1));
     else if (name == "--pim")
-      pim = value();
+      pim = run.pim = value();
     else if (name == "--link")
-      link = value();
+      link = run.link = value();
     else if (name == "--batch")
       batches = value();
     else if (name == "--trace")
@@ -172,6 +172,8 @@ int main(int argc, char **argv) {
       run.recordProfile = value();
     else if (arg == "--require-gpu")
       run.requireGpu = true;
+    else if (arg == "--serial")
+      run.serial = true;
     else if (!arg.empty() && arg[0] == '-')
       fail("unknown option '" + arg + "' (see --help)");
     else
@@ -186,15 +188,8 @@ int main(int argc, char **argv) {
     run.artifact = positional[0];
     if (!policy.empty())
       run.policies = splitList(policy);
-    // Given explicitly, the hardware overrides the artifact's defaults.
-    for (auto [flag, slot] :
-         {std::pair{"--gpu", &run.gpu}, std::pair{"--pim", &run.pim},
-          std::pair{"--link", &run.link}})
-      for (int i = 1; i < argc; ++i)
-        if (std::string(argv[i]).rfind(flag, 0) == 0)
-          *slot = std::string(flag) == "--gpu"   ? gpu
-                  : std::string(flag) == "--pim" ? pim
-                                                 : link;
+    // Hardware given explicitly (run.gpu, ...) overrides the artifact's
+    // defaults.
     return runArtifact(run);
   }
   if (!policy.empty())

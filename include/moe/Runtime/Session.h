@@ -49,6 +49,9 @@ struct SessionOptions {
   std::string policy; ///< empty: the artifact's default
   std::string gpu, pim, link;
   bool requireGpu = false;
+  /// Run the GPU's and PIM's share of a layer at the same time (the
+  /// numbers are the same either way).
+  bool concurrentLanes = true;
 };
 
 class Session {
@@ -97,6 +100,7 @@ private:
   cost::PimDescriptor pim_;
   cost::LinkDescriptor link_;
   bool haveGpu_ = false;
+  bool concurrentLanes_ = true;
   std::vector<std::string> warnings_;
   std::vector<LayerRecord> records_;
   int64_t step_ = 0;
