@@ -567,6 +567,59 @@ def block_dense(rng):
     return c
 
 
+@case
+def random(rng):
+    """A random chain of element-wise ops, reductions with keepdims and
+    Softmax over 2-3 inputs of random broadcastable shapes (rank 1-4, sizes
+    1-5, some sizes symbolic), different for every seed."""
+    rank = int(rng.integers(1, 5))
+    base = [int(d) for d in rng.integers(2, 6, rank)]
+    c = Case(int(rng.choice([13, 17, 18, 20])))
+    values = []
+    for i in range(int(rng.integers(2, 4))):
+        drop = int(rng.integers(0, rank)) if i else 0
+        shape = [1 if rng.random() < 0.3 else d for d in base[drop:]]
+        # A symbolic size is never 1 (a dynamic 1 that broadcasts is not
+        # supported).
+        dims = ["d%d" % (k + drop) if d != 1 and rng.random() < 0.4 else d
+                for k, d in enumerate(shape)]
+        values.append(c.input("in%d" % i, randn(rng, *shape), dims))
+    full = values[0]  # rank `rank`: what reductions and Softmax read
+    c.init("one", np.array(1.0, np.float32))
+    for step in range(int(rng.integers(3, 7))):
+        kind = rng.choice(["binary", "unary", "reduce", "softmax", "where"])
+        a = values[int(rng.integers(len(values)))]
+        b = values[int(rng.integers(len(values)))]
+        out = "v%d" % step
+        if kind == "binary":
+            op = str(rng.choice(["Add", "Sub", "Mul", "Div"]))
+            if op == "Div":
+                absb = c.node("Abs", [b], out + "_abs")
+                b = c.node("Add", [absb, "one"], out + "_den")
+            c.node(op, [a, b], out)
+        elif kind == "unary":
+            c.node(str(rng.choice(["Tanh", "Sigmoid", "Relu", "Neg", "Abs",
+                                   "Erf"])), [a], out)
+        elif kind == "reduce":
+            axis = int(rng.integers(-rank, 0))
+            op = str(rng.choice(["ReduceSum", "ReduceMean", "ReduceMax"]))
+            if op == "ReduceSum" or c.opset >= 18:
+                c.init(out + "_axes", np.array([axis], np.int64))
+                c.node(op, [full, out + "_axes"], out)
+            else:
+                c.node(op, [full], out, axes=[axis])
+        elif kind == "softmax":
+            c.node("Softmax", [full], out, axis=int(rng.integers(-rank, 0)))
+        else:
+            cond = c.node("Greater", [a, b], out + "_gt")
+            c.node("Where", [cond, a, b], out)
+        # Every value broadcasts with every other one.
+        values.append(out)
+    result = c.node("Add", [values[-1], full], "y")
+    c.output(result)
+    return c
+
+
 # ---------------------------------------------------------------------------
 # Models the importer must reject
 # ---------------------------------------------------------------------------
