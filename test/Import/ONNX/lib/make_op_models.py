@@ -620,6 +620,32 @@ def random(rng):
     return c
 
 
+@case
+def types(rng):
+    """Element types other than f32 (imported and lowered, not run: the
+    harness feeds f32, f64, i64, i32 and bool)."""
+    c = Case(18)
+    c.inputs.append(helper.make_tensor_value_info("h", TensorProto.FLOAT16,
+                                                  [B, 8]))
+    c.inits.append(numpy_helper.from_array(
+        (1 + 0.1 * randn(rng, 8)).astype(np.float16), "gamma"))
+    c.output(c.node("LayerNormalization", ["h", "gamma"], "ln"),
+             elem=TensorProto.FLOAT16)
+    bf = c.node("Cast", ["h"], "bf", to=TensorProto.BFLOAT16)
+    c.output(c.node("Add", [bf, bf], "bf2"), elem=TensorProto.BFLOAT16)
+    c.inputs.append(helper.make_tensor_value_info("i", TensorProto.INT32,
+                                                  [B, 4]))
+    c.init("w", rng.integers(-3, 3, (4, 2)).astype(np.int32))
+    c.output(c.node("MatMul", ["i", "w"], "iw"), elem=TensorProto.INT32)
+    c.inputs.append(helper.make_tensor_value_info("u", TensorProto.UINT8,
+                                                  [3]))
+    c.output(c.node("Cast", ["u"], "uf", to=TensorProto.FLOAT))
+    c.inputs.append(helper.make_tensor_value_info("d", TensorProto.DOUBLE,
+                                                  [3]))
+    c.output(c.node("Softmax", ["d"], "ds"), elem=TensorProto.DOUBLE)
+    return c
+
+
 # ---------------------------------------------------------------------------
 # Models the importer must reject
 # ---------------------------------------------------------------------------
@@ -704,6 +730,59 @@ def bad_topk_k(rng):
     return c
 
 
+@case
+def bad_arity(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 6))
+    c.output(c.node("Add", ["x"], "y", name="add_0"))
+    return c
+
+
+@case
+def bad_cast(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 6))
+    c.output(c.node("Cast", ["x"], "y", name="cast_0", to=TensorProto.STRING))
+    return c
+
+
+@case
+def bad_concat(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 6), [B, 6])
+    c.input("y", randn(rng, 2, 5), [B, 5])
+    c.output(c.node("Concat", ["x", "y"], "z", name="concat_0", axis=0))
+    return c
+
+
+@case
+def bad_unknown_attribute(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 6))
+    c.output(c.node("Softmax", ["x"], "y", name="softmax_0", axes=[1]))
+    return c
+
+
+@case
+def bad_axes_input(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 6))
+    c.input("axes", np.array([1], np.int64))
+    c.output(c.node("ReduceSum", ["x", "axes"], "y", name="reduce_0"))
+    return c
+
+
+@case
+def bad_input_count(rng):
+    c = Case(17, ms=True)
+    c.input("x", randn(rng, 2, 3, 6), [B, S, 6])
+    c.init("g", randn(rng, 6))
+    c.node("SkipSimplifiedLayerNormalization", ["x", "x", "g"],
+           ["y", "mean"], domain=MS, name="skipnorm_0")
+    c.output("y")
+    return c
+
+
 def write(out, name, seed=0):
     rng = np.random.default_rng(seed)
     c = CASES[name](rng)
@@ -713,7 +792,8 @@ def write(out, name, seed=0):
         np.save(os.path.join(out, n + ".npy"), a)
     conf = {"case": name, "seed": seed,
             "graph_inputs": [{"name": i.name, "file": i.name + ".npy",
-                              "shape": list(c.arrays[i.name].shape)}
+                              "shape": (list(c.arrays[i.name].shape)
+                                        if i.name in c.arrays else None)}
                              for i in c.inputs],
             "graph_outputs": [{"name": o.name} for o in c.outputs]}
     with open(os.path.join(out, "config.json"), "w") as f:
