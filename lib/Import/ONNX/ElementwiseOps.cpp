@@ -322,6 +322,16 @@ LogicalResult importCast(OpContext &c) {
                  "bfloat16, double, int8, uint8, int32, int64, bool)";
     return failure();
   }
+  // A cast to the same type is the value itself (and stays a constant
+  // where it is one, e.g. Cast(Shape(x)) to int64).
+  if (elementTypeOf(x) == target)
+    return finish(c, x);
+  if (target.isSignlessInteger() && !target.isInteger(1))
+    if (std::optional<SmallVector<int64_t>> ints = foldableIntegers(x))
+      return finish(
+          c, integerConstant(c.b, c.loc,
+                             cast<RankedTensorType>(x.getType()).clone(target),
+                             *ints));
   return finish(
       c,
       mapElementwise(c, x, target,

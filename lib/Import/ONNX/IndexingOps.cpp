@@ -62,6 +62,27 @@ LogicalResult importGather(OpContext &c) {
   FailureOr<int64_t> axis = c.normalizeAxis(c.intAttr("axis", 0), r, "axis");
   if (failed(axis))
     return failure();
+  // An entry of a constant shape vector: folded.
+  std::optional<SmallVector<int64_t>> dataInts = foldableIntegers(data);
+  std::optional<SmallVector<int64_t>> indexInts = foldableIntegers(indices);
+  if (r == 1 && dataInts && indexInts) {
+    int64_t n = static_cast<int64_t>(dataInts->size());
+    SmallVector<int64_t> folded;
+    for (int64_t i : *indexInts) {
+      if (i < -n || i >= n) {
+        c.error() << "index " << i << " is out of range for " << n
+                  << " elements";
+        return failure();
+      }
+      folded.push_back((*dataInts)[i < 0 ? i + n : i]);
+    }
+    c.define(
+        0, integerConstant(c.b, c.loc,
+                           RankedTensorType::get(typeOf(indices).getShape(),
+                                                 typeOf(data).getElementType()),
+                           folded));
+    return success();
+  }
   MLIRContext *ctx = c.b.getContext();
   SmallVector<OpFoldResult> dataSizes = mixedSizes(c.b, c.loc, data);
   SmallVector<OpFoldResult> indexSizes = mixedSizes(c.b, c.loc, indices);
@@ -274,12 +295,10 @@ LogicalResult importNonZero(OpContext &c) {
   }
   OpBuilder &b = c.b;
   Location loc = c.loc;
-  Type t = typeOf(x).getElementType();
   Type i64 = b.getI64Type();
   auto isNonZero = [&](OpBuilder &nb, Location nl, Value v) -> Value {
     return convertScalar(nb, nl, v, nb.getI1Type());
   };
-  (void)t;
   // The number of nonzero elements sizes the result.
   SmallVector<int64_t> all;
   for (int64_t d = 0; d < r; ++d)

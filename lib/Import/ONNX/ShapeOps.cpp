@@ -306,6 +306,25 @@ LogicalResult importConcat(OpContext &c) {
         sizes[d] = c.b.getIndexAttr(s);
     }
   }
+  if (rank == 1) {
+    // Shape vectors: fold constants.
+    SmallVector<int64_t> folded;
+    bool constant = true;
+    for (Value v : inputs) {
+      std::optional<SmallVector<int64_t>> ints = foldableIntegers(v);
+      constant = constant && ints;
+      if (ints)
+        folded.append(*ints);
+    }
+    if (constant) {
+      c.define(0, integerConstant(c.b, c.loc,
+                                  RankedTensorType::get(
+                                      {static_cast<int64_t>(folded.size())},
+                                      first.getElementType()),
+                                  folded));
+      return success();
+    }
+  }
   SmallVector<OpFoldResult> offsets;
   OpFoldResult axisSize = c.b.getIndexAttr(0);
   for (Value v : inputs) {
@@ -418,6 +437,20 @@ LogicalResult importSlice(OpContext &c) {
     offsets[*axis] = getAsOpFoldResult(s);
     sizes[*axis] = getAsOpFoldResult(count);
     strides[*axis] = step;
+  }
+  std::optional<SmallVector<int64_t>> ints = foldableIntegers(x);
+  std::optional<int64_t> start = getConstantIntValue(offsets.front());
+  std::optional<int64_t> count = getConstantIntValue(sizes.front());
+  if (rank == 1 && ints && start && count) {
+    // A slice of a shape vector: folded.
+    SmallVector<int64_t> folded;
+    for (int64_t i = 0; i < *count; ++i)
+      folded.push_back((*ints)[*start + i * strides.front()]);
+    c.define(0,
+             integerConstant(
+                 b, loc, RankedTensorType::get({*count}, type.getElementType()),
+                 folded));
+    return success();
   }
   Value result;
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {

@@ -305,6 +305,8 @@ Value insertUnitDims(OpBuilder &b, Location loc, Value value,
     groups.clear();
   auto resultType =
       RankedTensorType::get(staticShape(outSizes), type.getElementType());
+  if (std::optional<SmallVector<int64_t>> ints = foldableIntegers(value))
+    return integerConstant(b, loc, resultType, *ints);
   return tensor::ExpandShapeOp::create(b, loc, resultType, value, groups,
                                        outSizes);
 }
@@ -337,6 +339,9 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value,
   auto resultType = RankedTensorType::get(target, type.getElementType());
   if (type == resultType)
     return value;
+  if (resultType.hasStaticShape())
+    if (std::optional<SmallVector<int64_t>> ints = foldableIntegers(value))
+      return integerConstant(b, loc, resultType, *ints);
   if (type.hasStaticShape() && resultType.hasStaticShape()) {
     // Through a 1-D tensor: every reassociation is a single group.
     Value flat = value;
@@ -419,6 +424,25 @@ std::optional<SmallVector<int64_t>> constantIntegers(Value value) {
     }
   }
   return std::nullopt;
+}
+
+Value integerConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                      ArrayRef<int64_t> values) {
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  SmallVector<APInt> bits;
+  for (int64_t v : values)
+    bits.push_back(APInt(64, v, /*isSigned=*/true).trunc(width));
+  return arith::ConstantOp::create(b, loc,
+                                   DenseIntElementsAttr::get(type, bits));
+}
+
+std::optional<SmallVector<int64_t>> foldableIntegers(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  // Small shape-like tensors only: larger ones are data, not shapes.
+  if (!type.hasStaticShape() || !type.getElementType().isSignlessInteger() ||
+      type.getElementType().isInteger(1) || type.getNumElements() > 64)
+    return std::nullopt;
+  return constantIntegers(value);
 }
 
 Value i64VectorConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {

@@ -115,6 +115,16 @@ mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
 
 /// The integers held by `value` if it is a compile-time constant.
 std::optional<llvm::SmallVector<int64_t>> constantIntegers(mlir::Value value);
+/// An integer constant tensor of `type` holding `values` (truncated to its
+/// element type).
+mlir::Value integerConstant(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::RankedTensorType type,
+                            llvm::ArrayRef<int64_t> values);
+/// The integers of `value` when it is a constant of static shape and integer
+/// element type: the shape computations that Shape, Gather, Concat, Slice,
+/// Unsqueeze... perform on constants are folded, so that a shape computed
+/// from static sizes stays a compile-time constant.
+std::optional<llvm::SmallVector<int64_t>> foldableIntegers(mlir::Value value);
 /// An i64 constant tensor of shape [values.size()].
 mlir::Value i64VectorConstant(mlir::OpBuilder &b, mlir::Location loc,
                               llvm::ArrayRef<int64_t> values);

@@ -416,6 +416,29 @@ def constants(rng):
 
 
 @case
+def shape_chain(rng):
+    """Reshape to a shape computed from static sizes, as exporters write
+    it: Shape -> Gather / Slice -> Unsqueeze -> Concat -> Cast; folded to a
+    constant at import."""
+    c = Case()
+    c.input("x", randn(rng, 2, 3, 4))
+    shape = c.node("Shape", ["x"], "shape")
+    c.init("zero", np.array(0, np.int64))
+    c.init("ax0", np.array([0], np.int64))
+    c.init("minus1", np.array([-1], np.int64))
+    c.init("st", np.array([1], np.int64))
+    c.init("en", np.array([3], np.int64))
+    batch = c.node("Gather", [shape, "zero"], "batch")
+    batch1 = c.node("Unsqueeze", [batch, "ax0"], "batch1")
+    rest = c.node("Slice", [shape, "st", "en"], "rest")
+    new = c.node("Concat", [batch1, "minus1"], "new", axis=0)
+    new64 = c.node("Cast", [new], "new64", to=TensorProto.INT64)
+    c.output(c.node("Reshape", ["x", new64], "flat"))
+    c.output(rest, elem=I64)
+    return c
+
+
+@case
 def gather(rng):
     c = Case()
     c.input("x", randn(rng, 2, 5, 3), [B, 5, 3])
@@ -469,6 +492,8 @@ def layernorm(rng):
              c.node("LayerNormalization", ["x", "g"], "y1", epsilon=1e-3))
     c.input("s", randn(rng, 2, 3, 8))
     c.output(c.node("LayerNormalization", ["s", "g2"], "y2", axis=1))
+    c.node("LayerNormalization", ["x", "g", "b"], ["y3", "mean", "invstd"])
+    c.output("y3", "mean", "invstd")
     return c
 
 
@@ -479,11 +504,11 @@ def rmsnorm(rng):
     c.input("r", randn(rng, 2, 3, 8), [B, S, 8])
     c.init("g", randn(rng, 8))
     c.init("bias", randn(rng, 8))
-    c.output(c.node("SimplifiedLayerNormalization", ["x", "g"], "y0",
-                    epsilon=1e-6))
+    c.node("SimplifiedLayerNormalization", ["x", "g"], ["y0", "inv0"],
+           epsilon=1e-6)
     c.node("SkipSimplifiedLayerNormalization", ["x", "r", "g", "bias"],
-           ["y1", "", "", "sum"], domain=MS, epsilon=1e-6)
-    c.output("y1", "sum")
+           ["y1", "", "inv1", "sum"], domain=MS, epsilon=1e-6)
+    c.output("y0", "inv0", "y1", "inv1", "sum")
     return c
 
 
