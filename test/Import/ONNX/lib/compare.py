@@ -67,9 +67,13 @@ def check(name, actual, expected, what):
     diff = np.where(np.isnan(diff), np.inf, diff)  # NaN or inf-inf
     worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
     err = float(diff[worst])
-    summary = ("%s %s: max abs error %.3g (allowed %.3g = %g * max(1, "
-               "max|ort| = %.4g))" % (name, list(expected.shape), err,
-                                      allowed, REL_TOL, ort_max))
+    if exact:
+        summary = ("%s %s: max abs error %.3g (integers: must be exact)"
+                   % (name, list(expected.shape), err))
+    else:
+        summary = ("%s %s: max abs error %.3g (allowed %.3g = %g * max(1, "
+                   "max|ort| = %.4g))" % (name, list(expected.shape), err,
+                                          allowed, REL_TOL, ort_max))
     if err <= allowed:
         return True, summary
     nbad = int(np.count_nonzero(diff > allowed))
