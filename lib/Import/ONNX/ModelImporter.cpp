@@ -7,12 +7,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "OpImporters.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -26,7 +29,8 @@ namespace moe {
 
 void registerONNXImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, arith::ArithDialect, tensor::TensorDialect,
-                  linalg::LinalgDialect, MoEDialect>();
+                  linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
+                  MoEDialect>();
 }
 
 namespace onnx_import {
@@ -73,17 +77,6 @@ Value GraphImporter::optionalInput(const onnx::NodeProto &node, int index,
   return value;
 }
 
-LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
-                                        int index) {
-  if (node.domain() == "com.microsoft" && node.op_type() == "MoE")
-    return importMicrosoftMoE(*this, node, index);
-  if (node.domain() == "com.microsoft" && node.op_type() == "QMoE")
-    return importMicrosoftQMoE(*this, node, index);
-  nodeError(node, index) << "unsupported op; the importer supports "
-                            "com.microsoft:MoE, com.microsoft:QMoE";
-  return failure();
-}
-
 } // namespace onnx_import
 
 OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
@@ -117,7 +110,9 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                        << kMaxIRVersion;
     return nullptr;
   }
-  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+  llvm::StringMap<int64_t> opsets;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+    bool isDefault = opset.domain().empty() || opset.domain() == "ai.onnx";
     if (opset.domain() == "com.microsoft" &&
         opset.version() != kMicrosoftOpset) {
       emitError(fileLoc) << "unsupported opset version " << opset.version()
@@ -125,12 +120,22 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                          << kMicrosoftOpset;
       return nullptr;
     }
+    if (isDefault &&
+        (opset.version() < kMinOnnxOpset || opset.version() > kMaxOnnxOpset)) {
+      emitError(fileLoc) << "unsupported opset version " << opset.version()
+                         << " of the default domain (ai.onnx); supported: "
+                         << kMinOnnxOpset << " to " << kMaxOnnxOpset;
+      return nullptr;
+    }
+    opsets[isDefault ? "" : opset.domain()] = opset.version();
+  }
 
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder builder(context);
   builder.setInsertionPointToEnd(module->getBody());
   GraphImporter importer(builder, fileName, options);
+  importer.opsets = std::move(opsets);
 
   llvm::StringSet<> initializerNames;
   for (const onnx::TensorProto &tensor : graph.initializer())
