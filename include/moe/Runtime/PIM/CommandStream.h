@@ -206,6 +206,16 @@ std::string dumpStream(const CommandStream &stream);
 uint16_t toStorage(float value, StorageType type);
 float fromStorage(uint16_t bits, StorageType type);
 
+/// Bytes of one weight / GB element (2 for both storage types).
+constexpr uint32_t elementBytes(StorageType) { return 2; }
+
+/// The text-dump mnemonic of an opcode ("MACAB"), "?" when out of range.
+const char *mnemonic(Opcode opcode);
+
+/// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) as the container's
+/// trailer uses it; `crc` continues a previous call.
+uint32_t crc32(const uint8_t *data, size_t size, uint32_t crc = 0);
+
 } // namespace moe::pim
 
 #endif // MOE_RUNTIME_PIM_COMMANDSTREAM_H
