@@ -80,10 +80,9 @@ LogicalResult WeightsOp::verify() {
   if (type.getElementType() != device.getStorage())
     return emitOpError("value must hold the device's storage type ")
            << device.getStorage() << ", got " << type.getElementType();
-  MatrixPlacement placement =
-      placeMatrix(static_cast<MatrixSharding>(layout.getSharding()),
-                  layout.getOutputs(), layout.getInputs(),
-                  device.getGeometry());
+  MatrixPlacement placement = placeMatrix(
+      static_cast<MatrixSharding>(layout.getSharding()), layout.getOutputs(),
+      layout.getInputs(), device.getGeometry());
   if (layout.getRowCount() < placement.rowsNeeded)
     return emitOpError("layout needs ")
            << placement.rowsNeeded << " rows per bank, row_count is "
@@ -108,15 +107,15 @@ LogicalResult ProgramOp::verify() {
     if (region.getOffset() + region.getBytes() > getArenaBytes())
       return region.emitOpError("region '")
              << region.getName() << "' ends at byte "
-             << region.getOffset() + region.getBytes()
-             << ", past the arena of " << getArenaBytes();
+             << region.getOffset() + region.getBytes() << ", past the arena of "
+             << getArenaBytes();
     if (i > 0 && regions[i - 1].getOffset() + regions[i - 1].getBytes() >
                      region.getOffset())
       return region.emitOpError("region '")
              << region.getName() << "' overlaps '" << regions[i - 1].getName()
              << "'";
-    HostRegionOp &slot = region.getKind() == HostRegionKind::input ? input
-                                                                   : output;
+    HostRegionOp &slot =
+        region.getKind() == HostRegionKind::input ? input : output;
     if (region.getKind() != HostRegionKind::input &&
         region.getKind() != HostRegionKind::output)
       continue;
@@ -127,8 +126,7 @@ LogicalResult ProgramOp::verify() {
   }
   if (!input || !output)
     return emitOpError("needs one input and one output region");
-  uint64_t inputBytes =
-      uint64_t(getSlots()) * getInputSize() * kStorageBytes;
+  uint64_t inputBytes = uint64_t(getSlots()) * getInputSize() * kStorageBytes;
   if (input.getBytes() < inputBytes)
     return input.emitOpError("input region of ")
            << input.getBytes() << " bytes cannot hold " << getSlots()
@@ -262,8 +260,7 @@ static LogicalResult verifyHostRange(Operation *op, const Command &c,
                                      uint64_t bytesPerChannel, bool writes,
                                      const DeviceGeometry &geometry) {
   auto program = op->getParentOfType<ProgramOp>();
-  uint64_t lastChannel =
-      c.channel == kAllChannels ? geometry.channels - 1 : 0;
+  uint64_t lastChannel = c.channel == kAllChannels ? geometry.channels - 1 : 0;
   uint64_t end = c.hostOffset + lastChannel * c.hostStride + bytesPerChannel;
   if (end > program.getArenaBytes())
     return op->emitOpError("host bytes ")
@@ -298,9 +295,8 @@ static LogicalResult verifyCommand(Operation *op, const Command &c) {
   auto checkAcc = [&](uint32_t acc) -> LogicalResult {
     if (acc < geometry.accumulatorsPerBank)
       return success();
-    return op->emitOpError("accumulator ")
-           << acc << " is outside the device's "
-           << geometry.accumulatorsPerBank;
+    return op->emitOpError("accumulator ") << acc << " is outside the device's "
+                                           << geometry.accumulatorsPerBank;
   };
   auto checkGb = [&](uint64_t bytes) -> LogicalResult {
     if (c.gbOffset % kStorageBytes != 0)
@@ -309,9 +305,8 @@ static LogicalResult verifyCommand(Operation *op, const Command &c) {
     if (c.gbOffset + bytes <= geometry.globalBufferBytes)
       return success();
     return op->emitOpError("global-buffer bytes ")
-           << c.gbOffset << "..<" << c.gbOffset + bytes
-           << " are outside the " << geometry.globalBufferBytes
-           << "-byte global buffer";
+           << c.gbOffset << "..<" << c.gbOffset + bytes << " are outside the "
+           << geometry.globalBufferBytes << "-byte global buffer";
   };
   auto checkRow = [&]() -> LogicalResult {
     if (c.row < geometry.rowsPerBank)
@@ -421,13 +416,12 @@ Operation *moe::pim::createCommandOp(OpBuilder &b, Location loc,
       stride = b.getI32IntegerAttr(c.hostStride);
     }
     return SetAccumulatorsOp::create(b, loc, b.getI32IntegerAttr(ch),
-                                     b.getI32IntegerAttr(c.acc), host,
-                                     stride);
+                                     b.getI32IntegerAttr(c.acc), host, stride);
   }
   case Opcode::Activation:
-    return ActivationOp::create(
-        b, loc, ch, c.acc, static_cast<ActivationFunctionKind>(c.function),
-        APFloat(c.param0), APFloat(c.param1));
+    return ActivationOp::create(b, loc, ch, c.acc,
+                                static_cast<ActivationFunctionKind>(c.function),
+                                APFloat(c.param0), APFloat(c.param1));
   case Opcode::MultiplyAccumulators:
     return MultiplyAccumulatorsOp::create(b, loc, ch, c.acc, c.acc2,
                                           APFloat(c.param0));
@@ -450,4 +444,14 @@ moe::pim::collectCommands(ProgramOp program) {
     if (auto command = dyn_cast<CommandOpInterface>(op))
       commands.push_back({command.toCommand(), &op});
   return commands;
+}
+
+void moe::pim::replaceCommands(
+    ProgramOp program, ArrayRef<std::pair<Command, Location>> commands) {
+  for (Operation &op : llvm::make_early_inc_range(program.getBody().front()))
+    if (isa<CommandOpInterface>(op))
+      op.erase();
+  OpBuilder b = OpBuilder::atBlockEnd(&program.getBody().front());
+  for (const auto &[command, loc] : commands)
+    createCommandOp(b, loc, command);
 }

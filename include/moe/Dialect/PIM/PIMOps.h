@@ -28,6 +28,11 @@ mlir::Operation *createCommandOp(mlir::OpBuilder &builder, mlir::Location loc,
 llvm::SmallVector<std::pair<Command, mlir::Operation *>>
 collectCommands(ProgramOp program);
 
+/// Replaces the commands of `program` by `commands` (host regions stay).
+void replaceCommands(
+    ProgramOp program,
+    llvm::ArrayRef<std::pair<Command, mlir::Location>> commands);
+
 } // namespace moe::pim
 
 #endif // MOE_DIALECT_PIM_PIMOPS_H

@@ -12,8 +12,8 @@ static uint32_t burstElements(const DeviceGeometry &geometry) {
   return geometry.burstBytes / kStorageBytes;
 }
 
-MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding,
-                                      uint32_t outputs, uint32_t inputs,
+MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding, uint32_t outputs,
+                                      uint32_t inputs,
                                       const DeviceGeometry &geometry) {
   MatrixPlacement p;
   p.sharding = sharding;
@@ -35,8 +35,8 @@ MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding,
   }
   p.tiles = ceilDiv(outputs, p.lanes);
   p.burstsPerTile = p.localInputs / burst;
-  p.rowsNeeded = ceilDiv(uint64_t(p.tiles) * p.burstsPerTile,
-                         geometry.columnsPerRow());
+  p.rowsNeeded =
+      ceilDiv(uint64_t(p.tiles) * p.burstsPerTile, geometry.columnsPerRow());
   return p;
 }
 
@@ -84,9 +84,8 @@ std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
     if (output < 0)
       continue;
     for (uint32_t j = 0; j < placement.burstsPerTile; ++j) {
-      size_t base =
-          size_t(placement.rowOf(geometry, tile, j)) * rowElements +
-          size_t(placement.columnOf(geometry, tile, j)) * burst;
+      size_t base = size_t(placement.rowOf(geometry, tile, j)) * rowElements +
+                    size_t(placement.columnOf(geometry, tile, j)) * burst;
       for (uint32_t i = 0; i < burst; ++i) {
         int64_t input = placement.inputOf(geometry, channel, j * burst + i);
         if (input >= 0)
@@ -138,15 +137,14 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
   if (intermediateBytes + burstBytes > geometry.globalBufferBytes)
     return "the intermediate slice of " + std::to_string(intermediateBytes) +
            " bytes per channel and one input burst do not fit the " +
-           std::to_string(geometry.globalBufferBytes) +
-           "-byte global buffer";
+           std::to_string(geometry.globalBufferBytes) + "-byte global buffer";
   uint32_t room = geometry.globalBufferBytes - intermediateBytes;
   if (chunkBytes != 0)
     room = std::min(room, chunkBytes);
   room -= room % burstBytes;
   if (room == 0)
-    return "chunk bytes must hold at least one " +
-           std::to_string(burstBytes) + "-byte burst";
+    return "chunk bytes must hold at least one " + std::to_string(burstBytes) +
+           "-byte burst";
   plan.chunkBytes = std::min(room, plan.gate.localInputs * kStorageBytes);
   plan.intermediateGbOffset = geometry.globalBufferBytes - intermediateBytes;
   return "";
