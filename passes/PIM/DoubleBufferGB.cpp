@@ -77,24 +77,26 @@ void doubleBuffer(ProgramOp program, const DeviceGeometry &geometry) {
     return;
 
   // Odd chunks go to the second buffer; MACs follow the chunk they read.
-  bool odd = false;
+  bool nextIsOdd = false;
   std::optional<std::pair<uint32_t, uint32_t>> chunk;
   for (Entry &e : commands) {
     Command &c = e.first;
     if (c.opcode == Opcode::WriteGlobalBuffer && c.gbOffset == buffer) {
       chunk = std::make_pair(buffer, buffer + c.bytes);
-      if (odd)
+      if (nextIsOdd)
         c.gbOffset = *second;
-      odd = !odd;
+      nextIsOdd = !nextIsOdd;
       continue;
     }
-    if (c.opcode == Opcode::MacAll && chunk && !odd &&
+    bool inSecond = !nextIsOdd; // the last chunk went to the second buffer
+    if (c.opcode == Opcode::MacAll && chunk && inSecond &&
         overlaps(*gbRange(c, geometry), *chunk))
       c.gbOffset = c.gbOffset - buffer + *second;
   }
 
   // Move every WRGB up past commands that do not touch its range; it stays
-  // behind the previous WRGB and any barrier.
+  // behind the previous WRGB, any barrier and any RDACC (which may write
+  // the host bytes it reads).
   for (size_t i = 0; i < commands.size(); ++i) {
     if (commands[i].first.opcode != Opcode::WriteGlobalBuffer)
       continue;
@@ -105,6 +107,7 @@ void doubleBuffer(ProgramOp program, const DeviceGeometry &geometry) {
       auto prevRange = gbRange(prev, geometry);
       if (prev.opcode == Opcode::WriteGlobalBuffer ||
           prev.opcode == Opcode::Barrier ||
+          prev.opcode == Opcode::ReadAccumulators ||
           (prevRange && overlaps(*prevRange, range)))
         break;
       --to;
