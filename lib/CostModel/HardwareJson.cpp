@@ -42,7 +42,32 @@ constexpr std::initializer_list<const char *> kPimFields = {
     "external_tbps",
     "internal_tbps",
     "peak_tflops",
-    "command_overhead_us"};
+    "command_overhead_us",
+    "dram"};
+/// The optional "dram" object of a PIM descriptor: what pim-sim needs.
+/// Timings are in cycles of the command clock, like datasheets list them.
+constexpr std::initializer_list<const char *> kDramFields = {
+    "rows_per_bank",
+    "row_bytes",
+    "burst_bytes",
+    "banks_per_bank_group",
+    "global_buffer_bytes",
+    "accumulators_per_bank",
+    "tck_ns",
+    "trcd",
+    "trp",
+    "tras",
+    "trc",
+    "tcl",
+    "tccd_s",
+    "tccd_l",
+    "trrd_s",
+    "trrd_l",
+    "tfaw",
+    "trefi",
+    "trfc",
+    "all_bank_power_share",
+    "host_channel_gbps"};
 constexpr std::initializer_list<const char *> kLinkFields = {
     "kind", "name", "bandwidth_gbps", "latency_us"};
 
@@ -71,6 +96,32 @@ public:
     auto name = object.find("name");
     if (name != object.end() && name->is_string())
       label_ += " (" + inQuotes(name->get<std::string>()) + ")";
+  }
+
+  /// A reader of the object in `field` (which must hold an object), whose
+  /// errors name the enclosing descriptor and the field.
+  std::optional<DescriptorReader> nested(const char *field) {
+    const Json *value = find(field);
+    if (!value)
+      return std::nullopt;
+    if (!value->is_object()) {
+      wrongType(field, "an object", *value);
+      return std::nullopt;
+    }
+    return DescriptorReader(*value, label_ + ", field " + inQuotes(field),
+                            error_);
+  }
+
+  bool has(const char *field) const { return object_.contains(field); }
+
+  /// A share in (0, 1].
+  bool readShare(const char *field, double &out) {
+    if (!readFinite(field, out))
+      return false;
+    if (out <= 0 || out > 1)
+      return fail("field " + inQuotes(field) + " must be in (0, 1], got " +
+                  formatNumber(out));
+    return true;
   }
 
   /// Rejects fields the kind does not have: a misspelt optional-looking
@@ -166,6 +217,9 @@ public:
   }
 
 private:
+  DescriptorReader(const Json &object, std::string label, std::string &error)
+      : object_(object), error_(error), label_(std::move(label)) {}
+
   const Json *find(const char *field) {
     auto it = object_.find(field);
     if (it == object_.end()) {
@@ -212,7 +266,52 @@ bool readGpu(DescriptorReader &reader, GpuDescriptor &gpu) {
          reader.readNonNegative("launch_us", kMicro, gpu.launchOverhead);
 }
 
+bool readPimCore(DescriptorReader &reader, PimDescriptor &pim);
+
+bool readDram(DescriptorReader &reader, PimDescriptor &pim) {
+  PimTiming &t = pim.timing;
+  double hostBandwidth = 0;
+  if (!(reader.checkKnownFields("dram", kDramFields) &&
+        reader.readCount("rows_per_bank", pim.rowsPerBank) &&
+        reader.readCount("row_bytes", pim.rowBytes) &&
+        reader.readCount("burst_bytes", pim.burstBytes) &&
+        reader.readCount("banks_per_bank_group", pim.banksPerBankGroup) &&
+        reader.readCount("global_buffer_bytes", pim.globalBufferBytes) &&
+        reader.readCount("accumulators_per_bank", pim.accumulatorsPerBank) &&
+        reader.readPositive("tck_ns", 1e-9, t.tCK) &&
+        reader.readCount("trcd", t.tRCD) && reader.readCount("trp", t.tRP) &&
+        reader.readCount("tras", t.tRAS) && reader.readCount("trc", t.tRC) &&
+        reader.readCount("tcl", t.tCL) &&
+        reader.readCount("tccd_s", t.tCCD_S) &&
+        reader.readCount("tccd_l", t.tCCD_L) &&
+        reader.readCount("trrd_s", t.tRRD_S) &&
+        reader.readCount("trrd_l", t.tRRD_L) &&
+        reader.readCount("tfaw", t.tFAW) &&
+        reader.readCount("trefi", t.tREFI) &&
+        reader.readCount("trfc", t.tRFC) &&
+        reader.readShare("all_bank_power_share", pim.allBankPowerShare) &&
+        reader.readPositive("host_channel_gbps", kGiga, hostBandwidth)))
+    return false;
+  pim.hostChannelBandwidth = hostBandwidth;
+  if (pim.rowBytes % pim.burstBytes)
+    return reader.fail("\"row_bytes\" " + std::to_string(pim.rowBytes) +
+                       " must be a multiple of \"burst_bytes\" " +
+                       std::to_string(pim.burstBytes));
+  if (pim.accumulatorsPerBank > 256)
+    return reader.fail("\"accumulators_per_bank\" must be at most 256");
+  return true;
+}
+
 bool readPim(DescriptorReader &reader, PimDescriptor &pim) {
+  if (!readPimCore(reader, pim))
+    return false;
+  if (!reader.has("dram"))
+    return true;
+  std::optional<DescriptorReader> dram = reader.nested("dram");
+  return dram && readDram(*dram, pim);
+}
+
+bool readPimCore(DescriptorReader &reader, PimDescriptor &pim) {
   return reader.checkKnownFields("pim", kPimFields) &&
          reader.readName(pim.name) && reader.readPimKind(pim.kind) &&
          reader.readCount("stacks", pim.stacks) &&

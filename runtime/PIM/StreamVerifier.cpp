@@ -45,6 +45,14 @@ std::string checkGeometry(const DeviceGeometry &g, StorageType storage) {
   if (g.accumulatorsPerBank > 256)
     return "geometry: " + std::to_string(g.accumulatorsPerBank) +
            " accumulators per bank (at most 256)";
+  // Bounds far above any real device, so a damaged geometry cannot make the
+  // simulator allocate gigabytes of row buffers or global buffers.
+  if (uint64_t(g.channels) * g.banksPerChannel > (1u << 20))
+    return "geometry: " + std::to_string(g.channels) + " x " +
+           std::to_string(g.banksPerChannel) + " banks (at most 2^20 in all)";
+  if (g.rowBytes > (1u << 20) || g.globalBufferBytes > (1u << 24))
+    return "geometry: rowBytes at most 1 MiB and globalBufferBytes at most "
+           "16 MiB";
   uint32_t element = elementBytes(storage);
   if (g.burstBytes % element || g.rowBytes % g.burstBytes)
     return "geometry: rowBytes " + std::to_string(g.rowBytes) +

@@ -27,6 +27,26 @@ struct GpuDescriptor {
 /// Where a PIM device computes.
 enum class PimKind { BankLevel, BankGroup, LogicDie };
 
+/// JEDEC timing of one (pseudo-)channel in cycles of its command clock, as
+/// pim-sim enforces it (docs/PIM.md).
+struct PimTiming {
+  double tCK = 0;      ///< seconds per command-clock cycle
+  unsigned tRCD = 0;   ///< ACT to column command (MAC) in the same bank
+  unsigned tRP = 0;    ///< PRE to ACT in the same bank
+  unsigned tRAS = 0;   ///< ACT to PRE in the same bank
+  unsigned tRC = 0;    ///< ACT to ACT in the same bank
+  unsigned tCL = 0;    ///< column read to data (MAC result, accumulator read)
+  unsigned tCCD_S = 0; ///< column to column, different bank groups; also
+                       ///< the spacing of host data bursts on the channel
+  unsigned tCCD_L = 0; ///< column to column, same bank group; the interval
+                       ///< of all-bank MACs without the power limit
+  unsigned tRRD_S = 0; ///< ACT to ACT, different bank groups
+  unsigned tRRD_L = 0; ///< ACT to ACT, same bank group
+  unsigned tFAW = 0;   ///< window that holds at most four ACTs
+  unsigned tREFI = 0;  ///< average interval of all-bank refreshes
+  unsigned tRFC = 0;   ///< duration of an all-bank refresh
+};
+
 /// A PIM device: all its stacks (or chips) together.
 struct PimDescriptor {
   std::string name;
@@ -41,7 +61,31 @@ struct PimDescriptor {
   double commandOverhead = 0;    ///< seconds per matrix-vector product for
                                  ///< mode switches, command issue, barriers
 
+  // DRAM geometry and timing for pim-sim (zero when a JSON descriptor
+  // gives none: the roofline needs only the numbers above).
+  unsigned rowsPerBank = 0;
+  unsigned rowBytes = 0;            ///< page size per bank
+  unsigned burstBytes = 0;          ///< bytes per column access per bank
+  unsigned banksPerBankGroup = 0;   ///< tCCD_L / tRRD_L apply within a group
+  unsigned globalBufferBytes = 0;   ///< per channel
+  unsigned accumulatorsPerBank = 0; ///< fp32 registers per bank MAC unit
+  PimTiming timing;
+  /// Share of the unconstrained all-bank MAC rate (one per tCCD_L) that the
+  /// power limit allows: AttAcc's 9x of 16x is 9/16. pim-sim stretches the
+  /// all-bank MAC interval to tCCD_L / share.
+  double allBankPowerShare = 1;
+  double hostChannelBandwidth = 0; ///< bytes/s host <-> PIM, per channel
+
   unsigned channels() const { return stacks * channelsPerStack; }
+  bool hasDramTiming() const { return timing.tCK > 0; }
+  /// Bytes/s all MAC units read with the all-bank MAC interval of the
+  /// timing above: channels x banks x burst / (tCCD_L / share x tCK).
+  double timedInternalBandwidth() const {
+    if (!hasDramTiming() || timing.tCCD_L == 0)
+      return 0;
+    return double(channels()) * banksPerChannel * burstBytes *
+           allBankPowerShare / (timing.tCCD_L * timing.tCK);
+  }
 };
 
 /// The path activations take between the GPU and the PIM device.
