@@ -12,6 +12,7 @@
 #include "moe/CostModel/Hardware.h"
 #include "moe/Passes/MoEToPIM.h"
 #include "moe/Passes/Passes.h"
+#include "moe/Runtime/PIM/DeviceTiming.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -166,10 +167,6 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
 
 namespace {
 
-/// The geometry until the cost model's PIM descriptors carry one: channels
-/// and banks from the descriptor, the rest HBM3-PIM-like (1 KiB rows, 32-byte
-/// bursts, a 2 KiB global buffer and 8 accumulators per bank as in
-/// GDDR6-AiM's 2 KiB GB), each overridable by an option.
 struct ConvertMoEToPIMPass
     : moe::impl::ConvertMoEToPIMBase<ConvertMoEToPIMPass> {
   using Base::Base;
@@ -203,17 +200,21 @@ struct ConvertMoEToPIMPass
           << storage << "'";
       return signalPassFailure();
     }
-    auto pick = [](unsigned option, unsigned fallback) {
-      return option ? option : fallback;
+    // The descriptor's DRAM geometry; an option overrides one number, and a
+    // descriptor without DRAM fields falls back to HBM3-PIM-like numbers.
+    pim::DeviceGeometry base = pim::geometryOf(*descriptor);
+    auto pick = [](unsigned option, uint32_t fromDescriptor,
+                   uint32_t fallback) -> uint32_t {
+      return option ? option : fromDescriptor ? fromDescriptor : fallback;
     };
     std::string name = descriptor->name;
-    uint32_t geometry[] = {pick(channels, descriptor->channels()),
-                           pick(banks, descriptor->banksPerChannel),
-                           pick(rows, 16384),
-                           pick(rowBytes, 1024),
-                           pick(burstBytes, 32),
-                           pick(gbBytes, 2048),
-                           pick(accumulators, 8)};
+    uint32_t geometry[] = {pick(channels, base.channels, 1),
+                           pick(banks, base.banksPerChannel, 16),
+                           pick(rows, base.rowsPerBank, 16384),
+                           pick(rowBytes, base.rowBytes, 1024),
+                           pick(burstBytes, base.burstBytes, 32),
+                           pick(gbBytes, base.globalBufferBytes, 2048),
+                           pick(accumulators, base.accumulatorsPerBank, 8)};
     auto emitError = [&] { return module.emitError("convert-moe-to-pim: "); };
     if (failed(DeviceAttr::verify(emitError, name, geometry[0], geometry[1],
                                   geometry[2], geometry[3], geometry[4],
