@@ -118,7 +118,11 @@ def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
       by channel 0.
 
     A program runs its `slots` tokens one after the other (n tokens = n
-    GEMVs). The `moe.experts` op stays as it is, so the host path still
+    GEMVs), or, with `batch-tokens=2`, two tokens per row activation: each
+    token gets its own input chunk, intermediate and accumulators, and every
+    open row serves both (the weights are read once for two GEMVs). This is
+    an option of the lowering rather than a pass on programs because it
+    re-plans the global buffer and the accumulators. The `moe.experts` op stays as it is, so the host path still
     computes every expert; it gets a `pim.expert_programs` attribute: per
     expert the programs (`@module::@program`, one per `slots`), empty for
     experts not on PIM. Errors name the op: weights that are not constants,
@@ -149,6 +153,10 @@ def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
                "Token counts to compile a program for (default 1)">,
     Option<"chunkBytes", "chunk-bytes", "unsigned", /*default=*/"0",
            "Largest input chunk per WRGB (0: what the global buffer holds)">,
+    Option<"batchTokens", "batch-tokens", "unsigned", /*default=*/"1",
+           "Tokens that share every row activation in a program with that "
+           "many slots (each needs its own GB chunk, intermediate and "
+           "accumulators; fewer when they do not fit)">,
     Option<"moduleName", "module-name", "std::string",
            /*default=*/"\"pim_experts\"", "Name of the pim.module">
   ];

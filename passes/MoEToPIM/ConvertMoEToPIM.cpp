@@ -132,14 +132,14 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
   OpBuilder b = OpBuilder::atBlockEnd(&target.getBody().front());
   SmallVector<Attribute> perExpert(numExperts, b.getArrayAttr({}));
   for (int64_t e : pimExperts) {
+    // The single-token plan must fit; batched plans share its rows.
     ExpertPlan plan;
     std::string problem =
-        planExpert(shape, geometry, nextRow, options.chunkBytes, plan);
+        planExpert(shape, geometry, nextRow, options.chunkBytes, 1, plan);
     if (!problem.empty())
       return experts.emitOpError("PIM lowering: expert ")
              << e << " does not fit the device '" << device.getName()
              << "': " << problem;
-    nextRow += plan.rowsUsed;
     std::string name = (prefix + "_e" + Twine(e)).str();
     ExpertMatrices weights = reader.expert(experts, e);
     emitWeights(b, loc, device, name + "_fc1", plan.gate, plan.gateFirstRow,
@@ -151,15 +151,25 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
                 weights.down);
     SmallVector<Attribute> programs;
     for (unsigned slots : options.slots) {
+      // As many tokens per row activation as asked for, the program has
+      // and the global buffer and accumulators hold.
+      ExpertPlan batched = plan;
+      for (unsigned perPass = std::min(options.batchTokens, slots); perPass > 1;
+           --perPass)
+        if (planExpert(shape, geometry, nextRow, options.chunkBytes, perPass,
+                       batched)
+                .empty())
+          break;
       std::string programName = name + "_s" + std::to_string(slots);
       emitProgram(b, loc,
-                  buildExpertProgram(programName, geometry, shape, plan,
+                  buildExpertProgram(programName, geometry, shape, batched,
                                      weights, activation, slots));
       programs.push_back(SymbolRefAttr::get(
           target.getSymNameAttr(),
           {FlatSymbolRefAttr::get(b.getContext(), programName)}));
     }
     perExpert[e] = b.getArrayAttr(programs);
+    nextRow += plan.rowsUsed;
   }
   experts->setAttr(kExpertProgramsAttr, b.getArrayAttr(perExpert));
   return success();
@@ -237,6 +247,7 @@ struct ConvertMoEToPIMPass
         return signalPassFailure();
       }
     options.chunkBytes = chunkBytes;
+    options.batchTokens = batchTokens;
     uint32_t nextRow = 0;
     for (auto [index, layer] : llvm::enumerate(layers))
       if (failed(compilePimExperts(layer, target, "l" + std::to_string(index),

@@ -142,94 +142,120 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
     downBias = w.region("fc2_bias", HostRegion::Kind::Constant,
                         weights.downBias.size() * 4, weights.downBias);
 
-  const uint32_t accsPerTile = shape.gated ? 2 : 1;
+  // Accumulator of (tile in group, matrix, token in pass).
+  const uint32_t matrices = shape.gated ? 2 : 1;
+  const uint32_t perPass = plan.tokensPerPass;
+  auto fc1Acc = [&](uint32_t tileInGroup, uint32_t matrix, uint32_t token) {
+    return (tileInGroup * matrices + matrix) * perPass + token;
+  };
   const uint32_t laneBlock = geometry.channels * banks * 4;
-  for (uint32_t slot = 0; slot < slots; ++slot) {
-    uint64_t token = input + uint64_t(slot) * hiddenBytes;
+  for (uint32_t pass = 0; pass < slots; pass += perPass) {
+    // Tokens `pass ..< pass + count` share every row activation.
+    uint32_t count = std::min(perPass, slots - pass);
+    auto tokenInput = [&](uint32_t i) {
+      return input + uint64_t(pass + i) * hiddenBytes;
+    };
+    auto intermediate = [&](uint32_t i) {
+      return plan.intermediateGbOffset + i * plan.intermediateBytes;
+    };
     // fc1: groups of tiles that fit the accumulators.
     for (uint32_t first = 0; first < plan.gate.tiles;
          first += plan.fc1TilesPerGroup) {
       uint32_t last = std::min(plan.gate.tiles, first + plan.fc1TilesPerGroup);
-      for (uint32_t t = first; t < last; ++t) {
-        uint32_t acc = (t - first) * accsPerTile;
-        w.setAcc(acc,
-                 gateBias ? std::optional(*gateBias + t * laneBlock)
-                          : std::nullopt,
-                 banks * 4);
-        if (shape.gated)
-          w.setAcc(acc + 1,
-                   linearBias ? std::optional(*linearBias + t * laneBlock)
-                              : std::nullopt,
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          w.setAcc(fc1Acc(t - first, 0, i),
+                   gateBias ? std::optional(*gateBias + t * laneBlock)
+                            : std::nullopt,
                    banks * 4);
-      }
-      // Broadcast the token chunk by chunk; every bank MACs its rows.
+          if (shape.gated)
+            w.setAcc(fc1Acc(t - first, 1, i),
+                     linearBias ? std::optional(*linearBias + t * laneBlock)
+                                : std::nullopt,
+                     banks * 4);
+        }
+      // Broadcast the tokens chunk by chunk; every bank MACs its rows.
       for (uint32_t start = 0; start < hiddenBytes; start += plan.chunkBytes) {
         uint32_t bytes = std::min(plan.chunkBytes, hiddenBytes - start);
-        Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
-        wrgb.bytes = bytes;
-        wrgb.hostOffset = token + start;
+        for (uint32_t i = 0; i < count; ++i) {
+          Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
+          wrgb.gbOffset = i * plan.chunkBytes;
+          wrgb.bytes = bytes;
+          wrgb.hostOffset = tokenInput(i) + start;
+        }
         uint32_t firstBurst = start / geometry.burstBytes;
         uint32_t endBurst =
             (start + bytes + geometry.burstBytes - 1) / geometry.burstBytes;
         for (uint32_t t = first; t < last; ++t) {
-          uint32_t acc = (t - first) * accsPerTile;
-          for (uint32_t m = 0; m < accsPerTile; ++m) {
+          for (uint32_t m = 0; m < matrices; ++m) {
             const MatrixPlacement &p = m == 0 ? plan.gate : plan.linear;
             uint32_t base = m == 0 ? plan.gateFirstRow : plan.linearFirstRow;
             for (uint32_t j = firstBurst; j < endBurst; ++j)
-              w.mac(base + p.rowOf(geometry, t, j), p.columnOf(geometry, t, j),
-                    (j - firstBurst) * geometry.burstBytes, acc + m);
+              for (uint32_t i = 0; i < count; ++i)
+                w.mac(base + p.rowOf(geometry, t, j),
+                      p.columnOf(geometry, t, j),
+                      i * plan.chunkBytes +
+                          (j - firstBurst) * geometry.burstBytes,
+                      fc1Acc(t - first, m, i));
             w.close();
           }
         }
       }
       // The activation in the banks, then the intermediate into the GB.
-      for (uint32_t t = first; t < last; ++t) {
-        uint32_t acc = (t - first) * accsPerTile;
-        if (shape.gated) {
-          float inf = std::numeric_limits<float>::infinity();
-          w.activation(acc, ActivationFunction::Swish, activation.alpha,
-                       activation.limit.value_or(inf));
-          if (activation.limit)
-            w.activation(acc + 1, ActivationFunction::Clamp, -*activation.limit,
-                         *activation.limit);
-          Command &mul = w.emit(Opcode::MultiplyAccumulators);
-          mul.acc = static_cast<uint8_t>(acc);
-          mul.acc2 = static_cast<uint8_t>(acc + 1);
-          mul.param0 = activation.beta;
-        } else if (activation.function != ActivationFunction::Identity) {
-          w.activation(acc, activation.function);
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          uint32_t acc = fc1Acc(t - first, 0, i);
+          if (shape.gated) {
+            uint32_t linear = fc1Acc(t - first, 1, i);
+            float inf = std::numeric_limits<float>::infinity();
+            w.activation(acc, ActivationFunction::Swish, activation.alpha,
+                         activation.limit.value_or(inf));
+            if (activation.limit)
+              w.activation(linear, ActivationFunction::Clamp,
+                           -*activation.limit, *activation.limit);
+            Command &mul = w.emit(Opcode::MultiplyAccumulators);
+            mul.acc = static_cast<uint8_t>(acc);
+            mul.acc2 = static_cast<uint8_t>(linear);
+            mul.param0 = activation.beta;
+          } else if (activation.function != ActivationFunction::Identity) {
+            w.activation(acc, activation.function);
+          }
+          Command &move = w.emit(Opcode::MoveToGlobalBuffer);
+          move.acc = static_cast<uint8_t>(acc);
+          move.gbOffset = intermediate(i) + t * banks * kStorageBytes;
         }
-        Command &move = w.emit(Opcode::MoveToGlobalBuffer);
-        move.acc = static_cast<uint8_t>(acc);
-        move.gbOffset = plan.intermediateGbOffset + t * banks * kStorageBytes;
-      }
     }
     // fc2 on each channel's part of the intermediate; the host adds the
     // channels' partial sums.
-    uint64_t result = output + uint64_t(slot) * shape.hidden * 4;
-    uint32_t accs = geometry.accumulatorsPerBank;
-    for (uint32_t first = 0; first < plan.down.tiles; first += accs) {
-      uint32_t last = std::min(plan.down.tiles, first + accs);
-      for (uint32_t t = first; t < last; ++t) {
-        w.setAcc(t - first, std::nullopt, 0);
-        if (downBias)
-          w.setAcc(t - first, *downBias + t * banks * 4, 0, /*channel=*/0);
-      }
+    for (uint32_t first = 0; first < plan.down.tiles;
+         first += plan.fc2TilesPerGroup) {
+      uint32_t last = std::min(plan.down.tiles, first + plan.fc2TilesPerGroup);
+      auto fc2Acc = [&](uint32_t t, uint32_t i) {
+        return (t - first) * perPass + i;
+      };
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          w.setAcc(fc2Acc(t, i), std::nullopt, 0);
+          if (downBias)
+            w.setAcc(fc2Acc(t, i), *downBias + t * banks * 4, 0,
+                     /*channel=*/0);
+        }
       for (uint32_t t = first; t < last; ++t) {
         for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
-          w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
-                plan.down.columnOf(geometry, t, j),
-                plan.intermediateGbOffset + j * burst * kStorageBytes,
-                t - first);
+          for (uint32_t i = 0; i < count; ++i)
+            w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
+                  plan.down.columnOf(geometry, t, j),
+                  intermediate(i) + j * burst * kStorageBytes, fc2Acc(t, i));
         w.close();
       }
-      for (uint32_t t = first; t < last; ++t) {
-        Command &read = w.emit(Opcode::ReadAccumulators);
-        read.acc = static_cast<uint8_t>(t - first);
-        read.hostOffset = result + t * banks * 4;
-        read.readMode = ReadMode::Add;
-      }
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          Command &read = w.emit(Opcode::ReadAccumulators);
+          read.acc = static_cast<uint8_t>(fc2Acc(t, i));
+          read.hostOffset =
+              output + uint64_t(pass + i) * shape.hidden * 4 + t * banks * 4;
+          read.readMode = ReadMode::Add;
+        }
     }
   }
   return program;

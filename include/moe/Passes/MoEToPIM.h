@@ -21,6 +21,9 @@ struct MoEToPIMOptions {
   std::vector<unsigned> slots = {1};
   /// Largest input chunk per WRGB; 0: what the global buffer holds.
   unsigned chunkBytes = 0;
+  /// Tokens that share each row activation in programs with that many
+  /// slots, when the global buffer and the accumulators hold them.
+  unsigned batchTokens = 1;
 };
 
 /// Lays out the weights of every `pim`-placed expert of `experts` in

@@ -49,7 +49,7 @@ func.func @hidden_not_banks(%x: tensor<?x6xf32>, %offsets: tensor<2xi64>) -> ten
 func.func @gb_too_small(%x: tensor<?x8xf32>, %offsets: tensor<2xi64>) -> tensor<?x8xf32> {
   %fc1 = arith.constant dense<1.0> : tensor<1x64x8xf32>
   %fc2 = arith.constant dense<2.0> : tensor<1x8x64xf32>
-  // expected-error @+1 {{the intermediate slice of 64 bytes per channel and one input burst do not fit the 64-byte global buffer}}
+  // expected-error @+1 {{the intermediate slice of 64 bytes per channel and one input burst, for 1 token(s), do not fit the 64-byte global buffer}}
   %y = moe.experts %x, %offsets fc1 %fc1, fc2 %fc2 activation relu placements [pim]
       : (tensor<?x8xf32>, tensor<2xi64>, tensor<1x64x8xf32>, tensor<1x8x64xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>

@@ -87,20 +87,27 @@ struct ExpertPlan {
   MatrixPlacement down;   ///< fc2 [H, I], columns
   uint32_t gateFirstRow = 0, linearFirstRow = 0, downFirstRow = 0;
   uint32_t rowsUsed = 0; ///< rows per bank of all three, from the first
-  /// Global buffer: input chunks at [0, chunkBytes); the intermediate at
-  /// [intermediateGbOffset, + down.localInputs * 2).
+  /// Tokens that share every row activation (each with its own input
+  /// chunk, intermediate and accumulators).
+  uint32_t tokensPerPass = 1;
+  /// Global buffer: token i's input chunk at [i * chunkBytes, + chunkBytes);
+  /// its intermediate at intermediateGbOffset + i * intermediateBytes.
   uint32_t chunkBytes = 0;
   uint32_t intermediateGbOffset = 0;
-  /// fc1 tiles computed together (each needs 1, gated 2, accumulators).
+  uint32_t intermediateBytes = 0;
+  /// fc1 tiles computed together (each needs 1, gated 2, accumulators per
+  /// token) and fc2 tiles computed together.
   uint32_t fc1TilesPerGroup = 0;
+  uint32_t fc2TilesPerGroup = 0;
 };
 
-/// Plans `shape` in rows [firstRow, ...) of `geometry`. `chunkBytes` bounds
-/// the input chunk (0: as large as fits). Returns an empty string or why the
-/// expert does not fit.
+/// Plans `shape` in rows [firstRow, ...) of `geometry` for
+/// `tokensPerPass` tokens per row activation. `chunkBytes` bounds the input
+/// chunk (0: as large as fits). Returns an empty string or why the expert
+/// does not fit.
 std::string planExpert(const ExpertShape &shape, const DeviceGeometry &geometry,
                        uint32_t firstRow, uint32_t chunkBytes,
-                       ExpertPlan &plan);
+                       uint32_t tokensPerPass, ExpertPlan &plan);
 
 } // namespace moe::pim
 

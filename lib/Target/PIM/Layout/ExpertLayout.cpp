@@ -99,7 +99,7 @@ std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
 std::string moe::pim::planExpert(const ExpertShape &shape,
                                  const DeviceGeometry &geometry,
                                  uint32_t firstRow, uint32_t chunkBytes,
-                                 ExpertPlan &plan) {
+                                 uint32_t tokensPerPass, ExpertPlan &plan) {
   uint32_t banks = geometry.banksPerChannel;
   uint32_t burstBytes = geometry.burstBytes;
   // RDACC writes every bank's accumulator: the outputs must fill the banks.
@@ -108,6 +108,7 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
            " is not a multiple of the " + std::to_string(banks) +
            " banks per channel";
   plan = ExpertPlan();
+  plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
   plan.gate = placeMatrix(MatrixSharding::Rows, shape.intermediate,
                           shape.hidden, geometry);
   if (shape.gated)
@@ -124,21 +125,25 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
            " rows per bank from row " + std::to_string(firstRow) +
            " but the device has " + std::to_string(geometry.rowsPerBank);
 
-  uint32_t accsPerTile = shape.gated ? 2 : 1;
+  uint32_t accsPerTile = (shape.gated ? 2 : 1) * tokensPerPass;
   if (geometry.accumulatorsPerBank < accsPerTile)
     return "needs " + std::to_string(accsPerTile) +
            " accumulators per bank, the device has " +
            std::to_string(geometry.accumulatorsPerBank);
   plan.fc1TilesPerGroup = geometry.accumulatorsPerBank / accsPerTile;
+  plan.fc2TilesPerGroup = geometry.accumulatorsPerBank / tokensPerPass;
 
-  // The intermediate stays in the global buffer (fc2 reads it there); the
+  // The intermediates stay in the global buffer (fc2 reads them there); the
   // input chunks take what is left, in whole bursts.
-  uint32_t intermediateBytes = plan.down.localInputs * kStorageBytes;
-  if (intermediateBytes + burstBytes > geometry.globalBufferBytes)
-    return "the intermediate slice of " + std::to_string(intermediateBytes) +
-           " bytes per channel and one input burst do not fit the " +
+  plan.intermediateBytes = plan.down.localInputs * kStorageBytes;
+  uint64_t kept = uint64_t(plan.intermediateBytes) * tokensPerPass;
+  if (kept + uint64_t(burstBytes) * tokensPerPass > geometry.globalBufferBytes)
+    return "the intermediate slice of " +
+           std::to_string(plan.intermediateBytes) + " bytes per channel and " +
+           "one input burst, for " + std::to_string(tokensPerPass) +
+           " token(s), do not fit the " +
            std::to_string(geometry.globalBufferBytes) + "-byte global buffer";
-  uint32_t room = geometry.globalBufferBytes - intermediateBytes;
+  uint32_t room = (geometry.globalBufferBytes - kept) / tokensPerPass;
   if (chunkBytes != 0)
     room = std::min(room, chunkBytes);
   room -= room % burstBytes;
@@ -146,6 +151,6 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
     return "chunk bytes must hold at least one " + std::to_string(burstBytes) +
            "-byte burst";
   plan.chunkBytes = std::min(room, plan.gate.localInputs * kStorageBytes);
-  plan.intermediateGbOffset = geometry.globalBufferBytes - intermediateBytes;
+  plan.intermediateGbOffset = geometry.globalBufferBytes - kept;
   return "";
 }

@@ -4,7 +4,8 @@
 For every case (activation, biases, fc3, gate layout) this writes a
 moe.experts layer with constant weights whose experts 0 and 2 are placed on
 PIM, compiles it with convert-moe-to-pim (plain, and with the pim-* passes
-and small input chunks so every pass changes the programs), exports the
+and small input chunks so every pass changes the programs, and with two
+tokens per row activation), exports the
 stream with moe-translate --export-pim, runs each PIM expert's program over
 its tokens with pim-sim (1 and 2 slots per run) and compares with the numpy
 reference of moe.experts (test/lib/moe_ref.py) on bf16-rounded inputs and
@@ -147,6 +148,8 @@ def main(argv):
             "passes": ["--convert-moe-to-pim=device=%s slots=1,2 "
                        "chunk-bytes=16" % device, "--pim-row-locality",
                        "--pim-double-buffer-gb"],
+            "batched": ["--convert-moe-to-pim=device=%s slots=1,2 "
+                        "batch-tokens=2" % device, "--pim-row-locality"],
         }
         for variant, passes in variants.items():
             lowered = os.path.join(work, "%s.%s.pim.mlir" % (case, variant))
