@@ -177,11 +177,13 @@ def PIMDoubleBufferGB : Pass<"pim-double-buffer-gb", "::moe::pim::DeviceModuleOp
   let summary = "Broadcast the next input chunk while the banks MAC the last";
   let description = [{
     Input chunks (`pim.write_gb` into the same global-buffer range) alternate
-    between that range and a second one in free global-buffer space, and
-    each chunk's write moves up to just after the previous write, so the
-    host -> PIM transfer overlaps the MACs of the chunk before. Does nothing
-    when the global buffer has no room for a second chunk (compile with a
-    smaller `chunk-bytes`).
+    between that range and a second one in free global-buffer space, so the
+    write of chunk k+1 no longer waits for the MACs of chunk k; each write
+    then moves up to just after the closest earlier row activation it may
+    pass (commands that do not touch its range; no WRGB, barrier or RDACC),
+    so an in-order channel sends its bursts while the banks wait tRCD. Does
+    nothing when the global buffer has no room for a second chunk (compile
+    with a smaller `chunk-bytes`). Results are bit-identical.
   }];
 }
 

@@ -26,7 +26,8 @@ using namespace mlir;
 using namespace moe;
 using namespace moe::pim;
 
-static std::optional<PimActivation> pimActivation(ExpertsOp op) {
+/// The activation of `op` as the banks' activation units run it.
+static PimActivation pimActivation(ExpertsOp op) {
   PimActivation act;
   switch (op.getActivation()) {
   case Activation::identity:
@@ -126,7 +127,7 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
   shape.hidden = static_cast<uint32_t>(reader.hidden);
   shape.intermediate = static_cast<uint32_t>(reader.intermediate);
   shape.gated = experts.isGated();
-  PimActivation activation = *pimActivation(experts);
+  PimActivation activation = pimActivation(experts);
 
   Location loc = experts.getLoc();
   OpBuilder b = OpBuilder::atBlockEnd(&target.getBody().front());

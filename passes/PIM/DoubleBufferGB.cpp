@@ -94,14 +94,17 @@ void doubleBuffer(ProgramOp program, const DeviceGeometry &geometry) {
       c.gbOffset = c.gbOffset - buffer + *second;
   }
 
-  // Move every WRGB up past commands that do not touch its range; it stays
-  // behind the previous WRGB, any barrier and any RDACC (which may write
-  // the host bytes it reads).
+  // Move every WRGB up into the shadow of the closest earlier row
+  // activation it may pass: the in-order channel sends its bursts while the
+  // banks wait tRCD, instead of after the MACs. It may pass commands that
+  // do not touch its GB range, but no other WRGB, barrier or RDACC (which
+  // may write the host bytes it reads).
   for (size_t i = 0; i < commands.size(); ++i) {
     if (commands[i].first.opcode != Opcode::WriteGlobalBuffer)
       continue;
     auto range = *gbRange(commands[i].first, geometry);
     size_t to = i;
+    std::optional<size_t> afterActivation;
     while (to > 0) {
       const Command &prev = commands[to - 1].first;
       auto prevRange = gbRange(prev, geometry);
@@ -110,10 +113,15 @@ void doubleBuffer(ProgramOp program, const DeviceGeometry &geometry) {
           prev.opcode == Opcode::ReadAccumulators ||
           (prevRange && overlaps(*prevRange, range)))
         break;
+      if (prev.opcode == Opcode::ActivateAll) {
+        afterActivation = to;
+        break;
+      }
       --to;
     }
-    std::rotate(commands.begin() + to, commands.begin() + i,
-                commands.begin() + i + 1);
+    if (afterActivation)
+      std::rotate(commands.begin() + *afterActivation, commands.begin() + i,
+                  commands.begin() + i + 1);
   }
   replaceCommands(program, commands);
 }

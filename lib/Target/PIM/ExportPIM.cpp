@@ -25,7 +25,8 @@ static LogicalResult exportWeights(WeightsOp weights,
                                    std::vector<WeightSegment> &segments) {
   auto dense = dyn_cast<DenseElementsAttr>(weights.getValue());
   if (!dense)
-    return weights.emitOpError("export needs a dense value");
+    return weights.emitOpError("export needs a dense value (dense_resource "
+                               "weights are not exported yet)");
   std::vector<float> matrix;
   matrix.reserve(dense.getNumElements());
   for (const APFloat &v : dense.getValues<APFloat>())

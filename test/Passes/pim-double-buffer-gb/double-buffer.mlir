@@ -1,20 +1,21 @@
 // RUN: moe-opt %s --pim-double-buffer-gb --split-input-file | FileCheck %s
 
 // Three 16-byte chunks into gb 0; bytes 16..<32 are free, so chunk 1 goes
-// there and every WRGB moves up behind the previous one: the broadcast of
-// chunk k+1 overlaps the MACs of chunk k. The intermediate (gb 48) is
-// left alone.
+// there and its WRGB moves up into the shadow of chunk 0's row activation:
+// the in-order channel sends it while the banks wait tRCD. Chunk 2 reuses
+// gb 0, so it may not pass chunk 0's MAC; it goes behind chunk 1's
+// activation. The first WRGB has no activation to hide behind and stays.
+// The intermediate (gb 48) is left alone.
 
 // CHECK-LABEL: pim.program @chunks
-// CHECK: pim.write_gb ch * gb 0 bytes 16 host 0 stride 0
-// CHECK-NEXT: pim.write_gb ch * gb 16 bytes 16 host 16 stride 0
-// CHECK-NEXT: pim.set_acc ch * acc 0 zero
+// CHECK: pim.set_acc ch * acc 0 zero
+// CHECK-NEXT: pim.write_gb ch * gb 0 bytes 16 host 0 stride 0
 // CHECK-NEXT: pim.activate_all ch * row 0
+// CHECK-NEXT: pim.write_gb ch * gb 16 bytes 16 host 16 stride 0
 // CHECK-NEXT: pim.mac_all ch * col 0 gb 0 acc 0
-// Chunk 2 reuses gb 0, so it waits for chunk 0's MAC.
-// CHECK-NEXT: pim.write_gb ch * gb 0 bytes 16 host 32 stride 0
 // CHECK-NEXT: pim.precharge_all ch *
 // CHECK-NEXT: pim.activate_all ch * row 0
+// CHECK-NEXT: pim.write_gb ch * gb 0 bytes 16 host 32 stride 0
 // CHECK-NEXT: pim.mac_all ch * col 1 gb 16 acc 0
 // CHECK-NEXT: pim.precharge_all ch *
 // CHECK-NEXT: pim.activate_all ch * row 0
