@@ -187,4 +187,15 @@ def PIMDoubleBufferGB : Pass<"pim-double-buffer-gb", "::moe::pim::DeviceModuleOp
   }];
 }
 
+def PIMStripModules : Pass<"pim-strip-modules", "::mlir::ModuleOp"> {
+  let summary = "Drop the pim.modules and the programs attached to experts";
+  let description = [{
+    The host path after `convert-moe-to-pim`: the `moe.experts` ops still
+    compute every expert, the PIM programs (exported with
+    `moe-translate --export-pim` before) are not host code. Removes every
+    `pim.module` and `pim.expert_programs` attribute; `moe-host-pipeline`
+    runs it first.
+  }];
+}
+
 #endif // MOE_PASSES_PASSES_TD
