@@ -137,4 +137,110 @@ def OutlineLayers : Pass<"moe-outline-layers", "::mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// PIM
+//===----------------------------------------------------------------------===//
+
+def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
+  let summary = "Compile every PIM-placed expert into pim programs and weights";
+  let description = [{
+    For every expert of a `moe.experts` whose placement is `pim`, lays its
+    weights out over all channels of the device (`pim.weights`, see
+    `include/moe/Target/PIM/ExpertLayout.h`) and emits one `pim.program` per
+    `slots` value into a `pim.module` at the top of the module:
+
+    - fc1 (and SwiGLU's linear part: fc3, or the odd/second-half rows of
+      fc1) is row sharded over channels x banks; the token is broadcast to
+      every channel in global-buffer chunks (`pim.write_gb ... stride 0`) and
+      every bank accumulates its rows over the chunks (`pim.mac_all`);
+    - the bias starts the accumulators (`pim.set_acc` from a constant
+      region), the activation runs in the banks (`pim.activation`; SwiGLU is
+      swish on the gate, clamp on the linear part and `pim.mul_acc` with
+      beta);
+    - the intermediate stays in the channel (`pim.move_to_gb`), fc2 is
+      column sharded to match, and the channels' partial sums are reduced
+      on the host (`pim.read_acc ... stride 0 add`), fc2's bias added once
+      by channel 0.
+
+    A program runs its `slots` tokens one after the other (n tokens = n
+    GEMVs), or, with `batch-tokens=2`, two tokens per row activation: each
+    token gets its own input chunk, intermediate and accumulators, and every
+    open row serves both (the weights are read once for two GEMVs). This is
+    an option of the lowering rather than a pass on programs because it
+    re-plans the global buffer and the accumulators. The `moe.experts` op stays as it is, so the host path still
+    computes every expert; it gets a `pim.expert_programs` attribute: per
+    expert the programs (`@module::@program`, one per `slots`), empty for
+    experts not on PIM. Errors name the op: weights that are not constants,
+    element types other than f32/f16/bf16, and experts that do not fit the
+    device.
+  }];
+  let dependentDialects = ["::moe::pim::PIMDialect"];
+  let options = [
+    Option<"device", "device", "std::string", /*default=*/"\"hbm3e-pim\"",
+           "PIM descriptor (built-in name or .json) the geometry starts from">,
+    Option<"channels", "channels", "unsigned", /*default=*/"0",
+           "Channels (0: the descriptor's)">,
+    Option<"banks", "banks", "unsigned", /*default=*/"0",
+           "Banks per channel (0: the descriptor's)">,
+    Option<"rows", "rows", "unsigned", /*default=*/"0",
+           "Rows per bank (0: the descriptor's)">,
+    Option<"rowBytes", "row-bytes", "unsigned", /*default=*/"0",
+           "Bytes per row (0: the descriptor's)">,
+    Option<"burstBytes", "burst-bytes", "unsigned", /*default=*/"0",
+           "Bytes per column access (0: the descriptor's)">,
+    Option<"gbBytes", "gb-bytes", "unsigned", /*default=*/"0",
+           "Global-buffer bytes per channel (0: the descriptor's)">,
+    Option<"accumulators", "accumulators", "unsigned", /*default=*/"0",
+           "Accumulators per bank (0: the descriptor's)">,
+    Option<"storage", "storage", "std::string", /*default=*/"\"bf16\"",
+           "Weight and global-buffer element type: bf16 or f16">,
+    ListOption<"slots", "slots", "unsigned",
+               "Token counts to compile a program for (default 1)">,
+    Option<"chunkBytes", "chunk-bytes", "unsigned", /*default=*/"0",
+           "Largest input chunk per WRGB (0: what the global buffer holds)">,
+    Option<"batchTokens", "batch-tokens", "unsigned", /*default=*/"1",
+           "Tokens that share every row activation in a program with that "
+           "many slots (each needs its own GB chunk, intermediate and "
+           "accumulators; fewer when they do not fit)">,
+    Option<"moduleName", "module-name", "std::string",
+           /*default=*/"\"pim_experts\"", "Name of the pim.module">
+  ];
+}
+
+def PIMRowLocality : Pass<"pim-row-locality", "::moe::pim::DeviceModuleOp"> {
+  let summary = "Do all MACs of an open row before closing it";
+  let description = [{
+    Between two commands that are not row or MAC commands, gathers the
+    `pim.mac_all`s by the row they read and opens each row once (in the
+    order rows are first used), so a row is activated and precharged once
+    instead of once per tile and chunk. MACs into one accumulator keep
+    their order, so results are bit-identical.
+  }];
+}
+
+def PIMDoubleBufferGB : Pass<"pim-double-buffer-gb", "::moe::pim::DeviceModuleOp"> {
+  let summary = "Broadcast the next input chunk while the banks MAC the last";
+  let description = [{
+    Input chunks (`pim.write_gb` into the same global-buffer range) alternate
+    between that range and a second one in free global-buffer space, so the
+    write of chunk k+1 no longer waits for the MACs of chunk k; each write
+    then moves up to just after the closest earlier row activation it may
+    pass (commands that do not touch its range; no WRGB, barrier or RDACC),
+    so an in-order channel sends its bursts while the banks wait tRCD. Does
+    nothing when the global buffer has no room for a second chunk (compile
+    with a smaller `chunk-bytes`). Results are bit-identical.
+  }];
+}
+
+def PIMStripModules : Pass<"pim-strip-modules", "::mlir::ModuleOp"> {
+  let summary = "Drop the pim.modules and the programs attached to experts";
+  let description = [{
+    The host path after `convert-moe-to-pim`: the `moe.experts` ops still
+    compute every expert, the PIM programs (exported with
+    `moe-translate --export-pim` before) are not host code. Removes every
+    `pim.module` and `pim.expert_programs` attribute; `moe-host-pipeline`
+    runs it first.
+  }];
+}
+
 #endif // MOE_PASSES_PASSES_TD

@@ -17,6 +17,8 @@ using namespace mlir;
 
 void moe::buildHostPipeline(OpPassManager &pm,
                             const HostPipelineOptions &options) {
+  // PIM programs are not host code; their experts run here as well.
+  pm.addPass(createPIMStripModules());
   ConvertMoEToLinalgOptions lowering;
   lowering.runtimeChecks = options.runtimeChecks;
   pm.addPass(createConvertMoEToLinalg(lowering));

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "moe/Dialect/PIM/PIMOps.h"
 
 namespace mlir {
 class RewritePatternSet;

@@ -14,6 +14,7 @@
 // CHECK: return
 
 // DUMP-CHECKS: builtin.module(
+// DUMP-CHECKS-NEXT: pim-strip-modules
 // DUMP-CHECKS-NEXT: convert-moe-to-linalg{runtime-checks=true}
 // DUMP-CHECKS: one-shot-bufferize{
 // DUMP-CHECKS-SAME: bufferize-function-boundaries=true
@@ -24,6 +25,7 @@
 // DUMP-CHECKS: reconcile-unrealized-casts
 
 // DUMP-NOCHECKS: builtin.module(
+// DUMP-NOCHECKS-NEXT: pim-strip-modules
 // DUMP-NOCHECKS-NEXT: convert-moe-to-linalg{runtime-checks=false}
 
 // LLVM: llvm.func @route(

@@ -1,0 +1,156 @@
+//===- ExpertLayout.cpp - where an expert's weights lie in PIM ------------===//
+
+#include "moe/Target/PIM/ExpertLayout.h"
+
+using namespace moe::pim;
+
+static uint32_t ceilDiv(uint64_t a, uint64_t b) {
+  return static_cast<uint32_t>((a + b - 1) / b);
+}
+
+static uint32_t burstElements(const DeviceGeometry &geometry) {
+  return geometry.burstBytes / kStorageBytes;
+}
+
+MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding, uint32_t outputs,
+                                      uint32_t inputs,
+                                      const DeviceGeometry &geometry) {
+  MatrixPlacement p;
+  p.sharding = sharding;
+  p.outputs = outputs;
+  p.inputs = inputs;
+  uint32_t allLanes = geometry.channels * geometry.banksPerChannel;
+  uint32_t burst = burstElements(geometry);
+  if (sharding == MatrixSharding::Rows) {
+    p.lanes = allLanes;
+    p.localInputs = ceilDiv(inputs, burst) * burst;
+  } else {
+    // A channel holds banksPerChannel intermediates per tile of the
+    // row-sharded matrix that produced them.
+    p.lanes = geometry.banksPerChannel;
+    uint32_t producerTiles = ceilDiv(inputs, allLanes);
+    p.localInputs =
+        ceilDiv(uint64_t(producerTiles) * geometry.banksPerChannel, burst) *
+        burst;
+  }
+  p.tiles = ceilDiv(outputs, p.lanes);
+  p.burstsPerTile = p.localInputs / burst;
+  p.rowsNeeded =
+      ceilDiv(uint64_t(p.tiles) * p.burstsPerTile, geometry.columnsPerRow());
+  return p;
+}
+
+uint32_t MatrixPlacement::rowOf(const DeviceGeometry &geometry, uint32_t tile,
+                                uint32_t burst) const {
+  return (uint64_t(tile) * burstsPerTile + burst) / geometry.columnsPerRow();
+}
+
+uint32_t MatrixPlacement::columnOf(const DeviceGeometry &geometry,
+                                   uint32_t tile, uint32_t burst) const {
+  return (uint64_t(tile) * burstsPerTile + burst) % geometry.columnsPerRow();
+}
+
+int64_t MatrixPlacement::outputOf(const DeviceGeometry &geometry,
+                                  uint32_t channel, uint32_t bank,
+                                  uint32_t tile) const {
+  int64_t lane = sharding == MatrixSharding::Rows
+                     ? int64_t(channel) * geometry.banksPerChannel + bank
+                     : bank;
+  int64_t output = int64_t(tile) * lanes + lane;
+  return output < outputs ? output : -1;
+}
+
+int64_t MatrixPlacement::inputOf(const DeviceGeometry &geometry,
+                                 uint32_t channel, uint32_t local) const {
+  int64_t input = local;
+  if (sharding == MatrixSharding::Columns) {
+    // MVGB put bank b's accumulator of producer tile t at element t*B + b.
+    uint32_t banks = geometry.banksPerChannel;
+    input = int64_t(local / banks) * geometry.channels * banks +
+            int64_t(channel) * banks + local % banks;
+  }
+  return local < localInputs && input < inputs ? input : -1;
+}
+
+std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
+                                       const DeviceGeometry &geometry,
+                                       uint32_t channel, uint32_t bank,
+                                       const float *matrix) {
+  uint32_t rowElements = geometry.rowBytes / kStorageBytes;
+  uint32_t burst = burstElements(geometry);
+  std::vector<float> image(size_t(placement.rowsNeeded) * rowElements, 0.0f);
+  for (uint32_t tile = 0; tile < placement.tiles; ++tile) {
+    int64_t output = placement.outputOf(geometry, channel, bank, tile);
+    if (output < 0)
+      continue;
+    for (uint32_t j = 0; j < placement.burstsPerTile; ++j) {
+      size_t base = size_t(placement.rowOf(geometry, tile, j)) * rowElements +
+                    size_t(placement.columnOf(geometry, tile, j)) * burst;
+      for (uint32_t i = 0; i < burst; ++i) {
+        int64_t input = placement.inputOf(geometry, channel, j * burst + i);
+        if (input >= 0)
+          image[base + i] = matrix[size_t(output) * placement.inputs + input];
+      }
+    }
+  }
+  return image;
+}
+
+std::string moe::pim::planExpert(const ExpertShape &shape,
+                                 const DeviceGeometry &geometry,
+                                 uint32_t firstRow, uint32_t chunkBytes,
+                                 uint32_t tokensPerPass, ExpertPlan &plan) {
+  uint32_t banks = geometry.banksPerChannel;
+  uint32_t burstBytes = geometry.burstBytes;
+  // RDACC writes every bank's accumulator: the outputs must fill the banks.
+  if (shape.hidden % banks != 0)
+    return "hidden size " + std::to_string(shape.hidden) +
+           " is not a multiple of the " + std::to_string(banks) +
+           " banks per channel";
+  plan = ExpertPlan();
+  plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
+  plan.gate = placeMatrix(MatrixSharding::Rows, shape.intermediate,
+                          shape.hidden, geometry);
+  if (shape.gated)
+    plan.linear = placeMatrix(MatrixSharding::Rows, shape.intermediate,
+                              shape.hidden, geometry);
+  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
+                          shape.intermediate, geometry);
+  plan.gateFirstRow = firstRow;
+  plan.linearFirstRow = plan.gateFirstRow + plan.gate.rowsNeeded;
+  plan.downFirstRow = plan.linearFirstRow + plan.linear.rowsNeeded;
+  plan.rowsUsed = plan.downFirstRow + plan.down.rowsNeeded - firstRow;
+  if (uint64_t(firstRow) + plan.rowsUsed > geometry.rowsPerBank)
+    return "needs " + std::to_string(plan.rowsUsed) +
+           " rows per bank from row " + std::to_string(firstRow) +
+           " but the device has " + std::to_string(geometry.rowsPerBank);
+
+  uint32_t accsPerTile = (shape.gated ? 2 : 1) * tokensPerPass;
+  if (geometry.accumulatorsPerBank < accsPerTile)
+    return "needs " + std::to_string(accsPerTile) +
+           " accumulators per bank, the device has " +
+           std::to_string(geometry.accumulatorsPerBank);
+  plan.fc1TilesPerGroup = geometry.accumulatorsPerBank / accsPerTile;
+  plan.fc2TilesPerGroup = geometry.accumulatorsPerBank / tokensPerPass;
+
+  // The intermediates stay in the global buffer (fc2 reads them there); the
+  // input chunks take what is left, in whole bursts.
+  plan.intermediateBytes = plan.down.localInputs * kStorageBytes;
+  uint64_t kept = uint64_t(plan.intermediateBytes) * tokensPerPass;
+  if (kept + uint64_t(burstBytes) * tokensPerPass > geometry.globalBufferBytes)
+    return "the intermediate slice of " +
+           std::to_string(plan.intermediateBytes) + " bytes per channel and " +
+           "one input burst, for " + std::to_string(tokensPerPass) +
+           " token(s), do not fit the " +
+           std::to_string(geometry.globalBufferBytes) + "-byte global buffer";
+  uint32_t room = (geometry.globalBufferBytes - kept) / tokensPerPass;
+  if (chunkBytes != 0)
+    room = std::min(room, chunkBytes);
+  room -= room % burstBytes;
+  if (room == 0)
+    return "chunk bytes must hold at least one " + std::to_string(burstBytes) +
+           "-byte burst";
+  plan.chunkBytes = std::min(room, plan.gate.localInputs * kStorageBytes);
+  plan.intermediateGbOffset = geometry.globalBufferBytes - kept;
+  return "";
+}

@@ -1,0 +1,262 @@
+//===- ExpertProgram.cpp - the command list of one expert -----------------===//
+
+#include "ExpertProgram.h"
+
+#include <cstring>
+#include <limits>
+
+using namespace moe;
+using namespace moe::pim;
+
+namespace {
+
+/// Appends commands and arena regions of one program.
+class ProgramWriter {
+public:
+  ProgramWriter(Program &program, const DeviceGeometry &geometry)
+      : program(program), geometry(geometry) {}
+
+  /// A region of `bytes`, 16-byte aligned; `init` (fp32) for constants.
+  uint64_t region(const std::string &name, HostRegion::Kind kind,
+                  uint64_t bytes, const std::vector<float> &init = {}) {
+    HostRegion r;
+    r.name = name;
+    r.kind = kind;
+    r.offset = program.arenaBytes;
+    r.bytes = bytes;
+    if (!init.empty()) {
+      r.init.resize(init.size() * 4);
+      std::memcpy(r.init.data(), init.data(), r.init.size());
+    }
+    program.regions.push_back(std::move(r));
+    program.arenaBytes += (bytes + 15) / 16 * 16;
+    return program.regions.back().offset;
+  }
+
+  Command &emit(Opcode opcode) {
+    Command c;
+    c.opcode = opcode;
+    program.commands.push_back(c);
+    return program.commands.back();
+  }
+
+  /// MACAB at (row, column), opening the row first when another is open.
+  void mac(uint32_t row, uint32_t column, uint32_t gbOffset, uint32_t acc) {
+    if (openRow && *openRow != row)
+      close();
+    if (!openRow) {
+      emit(Opcode::ActivateAll).row = row;
+      openRow = row;
+    }
+    Command &c = emit(Opcode::MacAll);
+    c.column = column;
+    c.gbOffset = gbOffset;
+    c.acc = static_cast<uint8_t>(acc);
+  }
+
+  void close() {
+    if (openRow)
+      emit(Opcode::PrechargeAll);
+    openRow.reset();
+  }
+
+  void setAcc(uint32_t acc, std::optional<uint64_t> host, uint32_t stride,
+              uint16_t channel = kAllChannels) {
+    Command &c = emit(Opcode::SetAccumulators);
+    c.acc = static_cast<uint8_t>(acc);
+    c.channel = channel;
+    if (host) {
+      c.hostOffset = *host;
+      c.hostStride = stride;
+    } else {
+      c.flags = Command::kZero;
+    }
+  }
+
+  void activation(uint32_t acc, ActivationFunction function, float p0 = 0,
+                  float p1 = 0) {
+    Command &c = emit(Opcode::Activation);
+    c.acc = static_cast<uint8_t>(acc);
+    c.function = function;
+    c.param0 = p0;
+    c.param1 = p1;
+  }
+
+private:
+  Program &program;
+  const DeviceGeometry &geometry;
+  std::optional<uint32_t> openRow;
+};
+
+/// A bias in the order SETACC reads it: tile after tile, channel after
+/// channel, one fp32 per bank.
+std::vector<float> biasBlocks(const MatrixPlacement &placement,
+                              const DeviceGeometry &geometry, uint32_t channels,
+                              const std::vector<float> &b) {
+  std::vector<float> blocks;
+  for (uint32_t t = 0; t < placement.tiles; ++t)
+    for (uint32_t c = 0; c < channels; ++c)
+      for (uint32_t k = 0; k < geometry.banksPerChannel; ++k) {
+        int64_t n = placement.outputOf(geometry, c, k, t);
+        blocks.push_back(n >= 0 ? b[n] : 0.0f);
+      }
+  return blocks;
+}
+
+} // namespace
+
+Program
+moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
+                        const ExpertShape &shape, const ExpertPlan &plan,
+                        const ExpertMatrices &weights,
+                        const PimActivation &activation, uint32_t slots) {
+  Program program;
+  program.name = name;
+  program.slots = slots;
+  program.inputSize = shape.hidden;
+  program.outputSize = shape.hidden;
+  ProgramWriter w(program, geometry);
+  const uint32_t banks = geometry.banksPerChannel;
+  const uint32_t burst = geometry.burstBytes / kStorageBytes;
+  const uint32_t hiddenBytes = shape.hidden * kStorageBytes;
+
+  uint64_t input = w.region("tokens", HostRegion::Kind::Input,
+                            uint64_t(slots) * hiddenBytes);
+  uint64_t output = w.region("result", HostRegion::Kind::Output,
+                             uint64_t(slots) * shape.hidden * 4);
+  // fc1 biases per lane; fc2's per bank (added by channel 0 only).
+  std::optional<uint64_t> gateBias, linearBias, downBias;
+  if (!weights.gateBias.empty()) {
+    auto blocks =
+        biasBlocks(plan.gate, geometry, geometry.channels, weights.gateBias);
+    gateBias = w.region("fc1_bias", HostRegion::Kind::Constant,
+                        blocks.size() * 4, blocks);
+  }
+  if (shape.gated && !weights.linearBias.empty()) {
+    auto blocks = biasBlocks(plan.linear, geometry, geometry.channels,
+                             weights.linearBias);
+    linearBias = w.region("linear_bias", HostRegion::Kind::Constant,
+                          blocks.size() * 4, blocks);
+  }
+  if (!weights.downBias.empty())
+    downBias = w.region("fc2_bias", HostRegion::Kind::Constant,
+                        weights.downBias.size() * 4, weights.downBias);
+
+  // Accumulator of (tile in group, matrix, token in pass).
+  const uint32_t matrices = shape.gated ? 2 : 1;
+  const uint32_t perPass = plan.tokensPerPass;
+  auto fc1Acc = [&](uint32_t tileInGroup, uint32_t matrix, uint32_t token) {
+    return (tileInGroup * matrices + matrix) * perPass + token;
+  };
+  const uint32_t laneBlock = geometry.channels * banks * 4;
+  for (uint32_t pass = 0; pass < slots; pass += perPass) {
+    // Tokens `pass ..< pass + count` share every row activation.
+    uint32_t count = std::min(perPass, slots - pass);
+    auto tokenInput = [&](uint32_t i) {
+      return input + uint64_t(pass + i) * hiddenBytes;
+    };
+    auto intermediate = [&](uint32_t i) {
+      return plan.intermediateGbOffset + i * plan.intermediateBytes;
+    };
+    // fc1: groups of tiles that fit the accumulators.
+    for (uint32_t first = 0; first < plan.gate.tiles;
+         first += plan.fc1TilesPerGroup) {
+      uint32_t last = std::min(plan.gate.tiles, first + plan.fc1TilesPerGroup);
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          w.setAcc(fc1Acc(t - first, 0, i),
+                   gateBias ? std::optional(*gateBias + t * laneBlock)
+                            : std::nullopt,
+                   banks * 4);
+          if (shape.gated)
+            w.setAcc(fc1Acc(t - first, 1, i),
+                     linearBias ? std::optional(*linearBias + t * laneBlock)
+                                : std::nullopt,
+                     banks * 4);
+        }
+      // Broadcast the tokens chunk by chunk; every bank MACs its rows.
+      for (uint32_t start = 0; start < hiddenBytes; start += plan.chunkBytes) {
+        uint32_t bytes = std::min(plan.chunkBytes, hiddenBytes - start);
+        for (uint32_t i = 0; i < count; ++i) {
+          Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
+          wrgb.gbOffset = i * plan.chunkBytes;
+          wrgb.bytes = bytes;
+          wrgb.hostOffset = tokenInput(i) + start;
+        }
+        uint32_t firstBurst = start / geometry.burstBytes;
+        uint32_t endBurst =
+            (start + bytes + geometry.burstBytes - 1) / geometry.burstBytes;
+        for (uint32_t t = first; t < last; ++t) {
+          for (uint32_t m = 0; m < matrices; ++m) {
+            const MatrixPlacement &p = m == 0 ? plan.gate : plan.linear;
+            uint32_t base = m == 0 ? plan.gateFirstRow : plan.linearFirstRow;
+            for (uint32_t j = firstBurst; j < endBurst; ++j)
+              for (uint32_t i = 0; i < count; ++i)
+                w.mac(base + p.rowOf(geometry, t, j),
+                      p.columnOf(geometry, t, j),
+                      i * plan.chunkBytes +
+                          (j - firstBurst) * geometry.burstBytes,
+                      fc1Acc(t - first, m, i));
+            w.close();
+          }
+        }
+      }
+      // The activation in the banks, then the intermediate into the GB.
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          uint32_t acc = fc1Acc(t - first, 0, i);
+          if (shape.gated) {
+            uint32_t linear = fc1Acc(t - first, 1, i);
+            float inf = std::numeric_limits<float>::infinity();
+            w.activation(acc, ActivationFunction::Swish, activation.alpha,
+                         activation.limit.value_or(inf));
+            if (activation.limit)
+              w.activation(linear, ActivationFunction::Clamp,
+                           -*activation.limit, *activation.limit);
+            Command &mul = w.emit(Opcode::MultiplyAccumulators);
+            mul.acc = static_cast<uint8_t>(acc);
+            mul.acc2 = static_cast<uint8_t>(linear);
+            mul.param0 = activation.beta;
+          } else if (activation.function != ActivationFunction::Identity) {
+            w.activation(acc, activation.function);
+          }
+          Command &move = w.emit(Opcode::MoveToGlobalBuffer);
+          move.acc = static_cast<uint8_t>(acc);
+          move.gbOffset = intermediate(i) + t * banks * kStorageBytes;
+        }
+    }
+    // fc2 on each channel's part of the intermediate; the host adds the
+    // channels' partial sums.
+    for (uint32_t first = 0; first < plan.down.tiles;
+         first += plan.fc2TilesPerGroup) {
+      uint32_t last = std::min(plan.down.tiles, first + plan.fc2TilesPerGroup);
+      auto fc2Acc = [&](uint32_t t, uint32_t i) {
+        return (t - first) * perPass + i;
+      };
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          w.setAcc(fc2Acc(t, i), std::nullopt, 0);
+          if (downBias)
+            w.setAcc(fc2Acc(t, i), *downBias + t * banks * 4, 0,
+                     /*channel=*/0);
+        }
+      for (uint32_t t = first; t < last; ++t) {
+        for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
+          for (uint32_t i = 0; i < count; ++i)
+            w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
+                  plan.down.columnOf(geometry, t, j),
+                  intermediate(i) + j * burst * kStorageBytes, fc2Acc(t, i));
+        w.close();
+      }
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          Command &read = w.emit(Opcode::ReadAccumulators);
+          read.acc = static_cast<uint8_t>(fc2Acc(t, i));
+          read.hostOffset =
+              output + uint64_t(pass + i) * shape.hidden * 4 + t * banks * 4;
+          read.readMode = ReadMode::Add;
+        }
+    }
+  }
+  return program;
+}

@@ -1,0 +1,28 @@
+// RUN: not moe-translate --export-pim %s --split-input-file 2>&1 | FileCheck %s
+
+// CHECK: error: no pim.module to export
+func.func @nothing() {
+  return
+}
+
+// -----
+
+// CHECK: error: more than one pim.module: choose one with --pim-module
+pim.module @a #pim.device<name = "tiny", channels = 2, banks = 4, rows = 64,
+    row_bytes = 64, burst_bytes = 16, gb_bytes = 64, accumulators = 4,
+    storage = bf16> {
+}
+pim.module @b #pim.device<name = "tiny", channels = 2, banks = 4, rows = 64,
+    row_bytes = 64, burst_bytes = 16, gb_bytes = 64, accumulators = 4,
+    storage = bf16> {
+}
+
+// -----
+
+// CHECK: error: 'pim.weights' op export needs a dense value (dense_resource weights are not exported yet)
+pim.module @m #pim.device<name = "tiny", channels = 2, banks = 4, rows = 64,
+    row_bytes = 64, burst_bytes = 16, gb_bytes = 64, accumulators = 4,
+    storage = bf16> {
+  pim.weights @w #pim.layout<sharding = rows, outputs = 8, inputs = 8,
+      first_row = 0, row_count = 1> = dense_resource<blob> : tensor<8x8xbf16>
+}
