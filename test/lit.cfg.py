@@ -59,5 +59,7 @@ config.substitutions.append(("%ort_dir", ort_dir))
 config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
 
 # ptxas (CUDA) and a GPU are optional: tests that need them say REQUIRES.
-if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
     config.available_features.add("ptxas")
+config.substitutions.append(("%ptxas", ptxas))

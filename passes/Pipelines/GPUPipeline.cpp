@@ -20,7 +20,14 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/Support/FileSystem.h"
+
+#include <cstdlib>
+
 using namespace mlir;
+
+/// Where the CUDA toolkit is installed on the project's machines.
+static constexpr const char *kCudaDefault = "/usr/local/cuda";
 
 std::string moe::ptxFeaturesForChip(llvm::StringRef chip) {
   unsigned sm = 0;
@@ -73,6 +80,17 @@ void moe::buildGPUPipeline(OpPassManager &pm,
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = options.format;
+  // libdevice (expf, erff, tanhf of the epilogues) and ptxas come from the
+  // toolkit; without a path upstream only looks at CUDA_* variables.
+  binary.toolkitPath = options.cudaPath;
+  if (binary.toolkitPath.empty())
+    for (const char *variable : {"CUDA_HOME", "CUDA_PATH", "CUDA_ROOT"})
+      if (const char *value = std::getenv(variable); value && *value) {
+        binary.toolkitPath = value;
+        break;
+      }
+  if (binary.toolkitPath.empty() && llvm::sys::fs::is_directory(kCudaDefault))
+    binary.toolkitPath = kCudaDefault;
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 

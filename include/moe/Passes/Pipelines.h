@@ -46,6 +46,11 @@ struct GPUPipelineOptions
       llvm::cl::desc("gpu-module-to-binary format: isa (PTX), bin (cubin, "
                      "needs ptxas), fatbin, offload"),
       llvm::cl::init("isa")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit (libdevice, ptxas); default: $CUDA_HOME, "
+                     "$CUDA_PATH, $CUDA_ROOT, then /usr/local/cuda"),
+      llvm::cl::init("")};
   Option<int> optLevel{*this, "opt-level",
                        llvm::cl::desc("LLVM optimisation level of the kernels"),
                        llvm::cl::init(2)};
