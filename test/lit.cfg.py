@@ -20,7 +20,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["moe-opt", "moe-translate", "mlir-opt", "mlir-runner", "moe-capi-test"],
+    ["moe-opt", "moe-translate", "mlir-opt", "mlir-runner", "moe-capi-test",
+     "moe-gpu-bench"],
     tool_dirs)
 
 # Numerics: the runtime prints memrefs, a numpy reference checks them.
