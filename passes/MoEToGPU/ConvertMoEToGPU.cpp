@@ -84,7 +84,7 @@ matmulSpecs(moe::ExpertsOp op, const moe::MoEToGPUOptions &options) {
   return {fc1, fc2};
 }
 
-/// Emits the four kernels of `op` and returns a callable for each.
+/// The four kernels of one moe.experts op.
 struct ExpertKernelSet {
   /// For the GPU: the gpu.func ops; for the host: the func.func ops.
   Operation *fc1Gemm, *fc1Gemv, *fc2Gemm, *fc2Gemv;
@@ -146,7 +146,6 @@ struct ExpertsToGPU : OpRewritePattern<moe::ExpertsOp> {
     if (!module)
       return rewriter.notifyMatchFailure(op, "not inside a module");
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto [fc1, fc2] = matmulSpecs(op, options);
     int64_t numExperts = fc1.numExperts;
 
@@ -220,7 +219,6 @@ struct ExpertsToGPU : OpRewritePattern<moe::ExpertsOp> {
       result = computeHostExperts(rewriter, loc, op, maskTensor, result);
     rewriter.replaceOp(op, moe::lowering::castToType(rewriter, loc, result,
                                                      op.getResult().getType()));
-    (void)ctx;
     return success();
   }
 

@@ -139,7 +139,6 @@ double runOnHost(const Options &options, const std::string &program) {
       return -1;
     file << program;
   }
-  std::optional<llvm::StringRef> noRedirect;
   std::optional<llvm::StringRef> toOutput[] = {std::nullopt, output,
                                                std::nullopt};
   if (llvm::sys::ExecuteAndWait(options.moeOpt,
@@ -161,7 +160,6 @@ double runOnHost(const Options &options, const std::string &program) {
   llvm::StringRef text = (*buffer)->getBuffer();
   if (llvm::to_float(text.split('\n').first.trim(), seconds))
     llvm::sys::fs::remove_directories(dir);
-  (void)noRedirect;
   return seconds;
 }
 
