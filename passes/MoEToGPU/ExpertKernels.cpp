@@ -56,6 +56,16 @@ void ifThen(OpBuilder &b, Location loc, Value cond,
   nb.setInsertionPoint(op.thenBlock()->getTerminator());
   fn(nb);
 }
+/// Runs `fn(r)` for r < count <= maxTokens. The static trip count keeps
+/// accumulator indices constant once LLVM unrolls the loop, so the GEMV's
+/// accumulators stay in registers instead of local memory.
+void forEachToken(OpBuilder &b, Location loc, int64_t maxTokens, Value count,
+                  function_ref<void(OpBuilder &, Value)> fn) {
+  forCount(b, loc, maxTokens, [&](OpBuilder &lb, Value r) {
+    ifThen(lb, loc, cmp(lb, loc, arith::CmpIPredicate::slt, r, count),
+           [&](OpBuilder &ib) { fn(ib, r); });
+  });
+}
 /// `cond ? load() : 0.0` as f32, so out-of-range elements are never read.
 Value loadOrZero(OpBuilder &b, Location loc, Value cond,
                  function_ref<Value(OpBuilder &)> load) {
@@ -529,8 +539,8 @@ Operation *buildGemvKernel(OpBuilder &b, Location loc, KernelTarget target,
                       Value wl = gated ? loadVec(lb, rows.linearSource,
                                                  {expert, rows.linearRow, kIdx})
                                        : Value();
-                      forRange(
-                          lb, loc, idx(lb, loc, 0), count, idx(lb, loc, 1),
+                      forEachToken(
+                          lb, loc, maxTokens, count,
                           [&](OpBuilder &rb, Value r) {
                             Value x = loadVec(rb, args.tokens,
                                               {addi(rb, loc, begin, r), kIdx});
@@ -564,17 +574,17 @@ Operation *buildGemvKernel(OpBuilder &b, Location loc, KernelTarget target,
                    cmp(pb, loc, arith::CmpIPredicate::eq, lane(pb, tid),
                        idx(pb, loc, 0)));
           ifThen(pb, loc, ok, [&](OpBuilder &cb) {
-            forRange(cb, loc, idx(cb, loc, 0), count, idx(cb, loc, 1),
-                     [&](OpBuilder &rb, Value r) {
-                       Value gate = k.loadPrivate(rb, acc, tid, r);
-                       Value linear =
-                           gated ? k.loadPrivate(rb, acc, tid,
-                                                 addi(rb, loc, r,
-                                                      idx(rb, loc, maxTokens)))
-                                 : Value();
-                       storeEpilogue(rb, loc, spec, args, expert,
-                                     addi(rb, loc, begin, r), c, gate, linear);
-                     });
+            forEachToken(
+                cb, loc, maxTokens, count, [&](OpBuilder &rb, Value r) {
+                  Value gate = k.loadPrivate(rb, acc, tid, r);
+                  Value linear =
+                      gated ? k.loadPrivate(
+                                  rb, acc, tid,
+                                  addi(rb, loc, r, idx(rb, loc, maxTokens)))
+                            : Value();
+                  storeEpilogue(rb, loc, spec, args, expert,
+                                addi(rb, loc, begin, r), c, gate, linear);
+                });
           });
         },
         /*synchronize=*/false);
