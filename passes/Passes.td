@@ -38,6 +38,56 @@ def ConvertMoEToLinalg : Pass<"convert-moe-to-linalg"> {
   ];
 }
 
+def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Run GPU-placed experts of moe.experts as GPU kernels";
+  let description = [{
+    Every `moe.experts` op with at least one expert placed on `gpu` gets a
+    `gpu.module` with four kernels, launched with `gpu.launch_func` on the
+    sorted tokens: for fc1 (with its bias and activation fused in the
+    epilogue) and for fc2 (with its bias), a tiled grouped GEMM and a
+    few-token GEMV-like kernel. Each block reads the per-expert offsets and
+    a placement mask at run time, so the GEMM serves experts with more than
+    `gemv-max-tokens` tokens and the GEMV the others, and the mask can change
+    between steps without recompiling. Rows of experts not placed on the GPU
+    are computed on the host by the `convert-moe-to-linalg` FFN; ops with no
+    GPU expert are left as they are.
+
+    With `emulate-on-host` the same kernel builders emit `func.func`s that
+    run every block and every thread on the host (a barrier is the end of a
+    loop over threads, a warp shuffle an exchange through memory), so the
+    kernels' numerics can be checked without a GPU.
+
+    The pattern is exposed as `moe::populateMoEToGPUConversionPatterns`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"32",
+           "Rows of one expert per GEMM block">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"32",
+           "Output columns per GEMM block">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"16",
+           "Reduction slice staged in shared memory per step">,
+    Option<"gemmThreads", "gemm-threads", "int64_t", /*default=*/"256",
+           "Threads per GEMM block">,
+    Option<"gemvWarps", "gemv-warps", "int64_t", /*default=*/"4",
+           "Warps per GEMV block (one output feature each)">,
+    Option<"gemvMaxTokens", "gemv-max-tokens", "int64_t", /*default=*/"8",
+           "Experts with at most this many tokens take the GEMV kernel">,
+    Option<"emulateOnHost", "emulate-on-host", "bool", /*default=*/"false",
+           "Emit the kernels as host functions that run every block and "
+           "thread serially (numerics checks without a GPU)">
+  ];
+}
+
 class MoE_CostModelOptions {
   list<Option> costOptions = [
     Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",

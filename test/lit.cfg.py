@@ -21,7 +21,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["moe-opt", "moe-translate", "moe-run", "mlir-opt", "mlir-runner",
-     "moe-capi-test", "moe-runtime-capi-test", "pim-sim"],
+     "moe-capi-test", "moe-runtime-capi-test", "pim-sim", "moe-gpu-bench"],
     tool_dirs)
 
 # Numerics: the runtime prints memrefs, a numpy reference checks them.
@@ -60,5 +60,7 @@ config.substitutions.append(("%ort_dir", ort_dir))
 config.substitutions.append(("%llvm_root", os.path.dirname(config.llvm_tools_dir)))
 
 # ptxas (CUDA) and a GPU are optional: tests that need them say REQUIRES.
-if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
     config.available_features.add("ptxas")
+config.substitutions.append(("%ptxas", ptxas))

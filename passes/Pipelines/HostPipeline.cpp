@@ -71,4 +71,5 @@ void moe::registerPipelines() {
       "Lower moe ops on tensors to the LLVM dialect for the host (runs under "
       "mlir-runner)",
       buildHostPipeline);
+  registerGPUPipeline();
 }

@@ -9,12 +9,16 @@
 #define MOE_PASSES_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "moe/Dialect/PIM/PIMOps.h"
 
@@ -37,6 +41,25 @@ struct MoEToLinalgOptions {
 /// so another toolchain can run them inside its own conversion.
 void populateMoEToLinalgConversionPatterns(
     mlir::RewritePatternSet &patterns, const MoEToLinalgOptions &options = {});
+
+/// Options of the moe -> gpu patterns (see convert-moe-to-gpu).
+struct MoEToGPUOptions {
+  int64_t tileM = 32, tileN = 32, tileK = 16, gemmThreads = 256;
+  int64_t gemvWarps = 4, gemvMaxTokens = 8;
+  /// Emit the kernels as serial host functions instead of a gpu.module.
+  bool emulateOnHost = false;
+};
+
+/// Checks that `op`'s GPU experts can be compiled with `options`; emits a
+/// located error and fails otherwise. Ops with no GPU expert pass.
+llvm::LogicalResult verifyMoEToGPUSupport(mlir::Operation *op,
+                                          const MoEToGPUOptions &options);
+
+/// Adds the pattern that moves the GPU-placed experts of moe.experts into
+/// GPU kernels (see convert-moe-to-gpu). The module must be reachable from
+/// the op: the kernels are added to it.
+void populateMoEToGPUConversionPatterns(mlir::RewritePatternSet &patterns,
+                                        const MoEToGPUOptions &options = {});
 
 #define GEN_PASS_REGISTRATION
 #include "moe/Passes/Passes.h.inc"

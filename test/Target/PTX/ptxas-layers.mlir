@@ -1,0 +1,45 @@
+// Every kernel moe-gpu-pipeline emits assembles with ptxas for sm_80 and
+// sm_90: three layers (f32 swiglu interleaved with biases and a limit, bf16
+// swiglu separate, f16 gelu), each a gpu.binary with one PTX per chip.
+// REQUIRES: ptxas
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: moe-opt %s --moe-gpu-pipeline | moe-translate --export-ptx --ptx-output-dir=%t | FileCheck %s --check-prefix=FILES
+// RUN: %ptxas -arch=sm_80 %t/moe_experts.sm_80.ptx -o %t/a80.cubin
+// RUN: %ptxas -arch=sm_90 %t/moe_experts.sm_90.ptx -o %t/a90.cubin
+// RUN: %ptxas -arch=sm_80 %t/moe_experts_0.sm_80.ptx -o %t/b80.cubin
+// RUN: %ptxas -arch=sm_90 %t/moe_experts_0.sm_90.ptx -o %t/b90.cubin
+// RUN: %ptxas -arch=sm_80 %t/moe_experts_1.sm_80.ptx -o %t/c80.cubin
+// RUN: %ptxas -arch=sm_90 %t/moe_experts_1.sm_90.ptx -o %t/c90.cubin
+// A later chip runs sm_80 code too: the sm_80 PTX assembles for sm_90.
+// RUN: %ptxas -arch=sm_90 %t/moe_experts.sm_80.ptx -o %t/a80on90.cubin
+
+// FILES: moe_experts.sm_80.ptx
+// FILES: moe_experts.sm_90.ptx
+// FILES: moe_experts_0.sm_80.ptx
+// FILES: moe_experts_0.sm_90.ptx
+// FILES: moe_experts_1.sm_80.ptx
+// FILES: moe_experts_1.sm_90.ptx
+
+func.func @layers(%x: tensor<?x64xf32>, %o: tensor<5xi64>,
+                  %w1: tensor<4x96x64xf32>, %b1: tensor<4x96xf32>,
+                  %w2: tensor<4x64x48xf32>, %b2: tensor<4x64xf32>,
+                  %xh: tensor<?x64xbf16>, %v1: tensor<4x96x64xbf16>,
+                  %v2: tensor<4x64x48xbf16>, %v3: tensor<4x48x64xbf16>,
+                  %xf: tensor<?x64xf16>, %u1: tensor<4x48x64xf16>,
+                  %u2: tensor<4x64x48xf16>)
+    -> (tensor<?x64xf32>, tensor<?x64xbf16>, tensor<?x64xf16>) {
+  %y = moe.experts %x, %o fc1 %w1 bias %b1, fc2 %w2 bias %b2
+      activation swiglu(interleaved, alpha = 1.702, beta = 1.0, limit = 7.0)
+      placements [gpu, gpu, pim, dynamic]
+      : (tensor<?x64xf32>, tensor<5xi64>, tensor<4x96x64xf32>, tensor<4x96xf32>,
+         tensor<4x64x48xf32>, tensor<4x64xf32>) -> tensor<?x64xf32>
+  %yh = moe.experts %xh, %o fc1 %v3, fc2 %v2, fc3 %v3 activation swiglu(separate)
+      placements [gpu, gpu, gpu, gpu]
+      : (tensor<?x64xbf16>, tensor<5xi64>, tensor<4x48x64xbf16>,
+         tensor<4x64x48xbf16>, tensor<4x48x64xbf16>) -> tensor<?x64xbf16>
+  %yf = moe.experts %xf, %o fc1 %u1, fc2 %u2 activation gelu
+      placements [gpu, host, gpu, gpu]
+      : (tensor<?x64xf16>, tensor<5xi64>, tensor<4x48x64xf16>,
+         tensor<4x64x48xf16>) -> tensor<?x64xf16>
+  return %y, %yh, %yf : tensor<?x64xf32>, tensor<?x64xbf16>, tensor<?x64xf16>
+}
