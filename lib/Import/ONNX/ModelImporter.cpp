@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DecomposedMoE.h"
 #include "GraphImporter.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
@@ -115,6 +116,10 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                        << kMaxIRVersion;
     return nullptr;
   }
+  int64_t defaultOpset = 1;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      defaultOpset = opset.version();
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())
     if (opset.domain() == "com.microsoft" &&
         opset.version() != kMicrosoftOpset) {
@@ -167,9 +172,20 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
         tensor.name(),
         arith::ConstantOp::create(builder, fileLoc, cast<TypedAttr>(value)));
   }
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    if (failed(importer.importNode(node, static_cast<int>(index))))
+  // Decomposed MoE blocks become moe ops at their last node; the nodes they
+  // cover are not imported one by one.
+  DecomposedMoEImporter decomposed(importer, graph, defaultOpset);
+  decomposed.findBlocks();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    int i = static_cast<int>(index);
+    if (decomposed.covers(i)) {
+      if (failed(decomposed.importAt(i)))
+        return nullptr;
+      continue;
+    }
+    if (failed(importer.importNode(node, i)))
       return nullptr;
+  }
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
@@ -182,6 +198,7 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     results.push_back(it->second);
   }
   func::ReturnOp::create(builder, fileLoc, results);
+  decomposed.eraseDeadWeights();
   func.setFunctionType(
       builder.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
   if (failed(verify(*module)))
