@@ -78,8 +78,8 @@ bool DecomposedMoEImporter::accept(Block block, StringRef form) {
   llvm::sort(block.nodes);
   for (int node : block.nodes) {
     if (owner.count(node)) {
-      remarks.nearMiss(node, "the " + form +
-                                 " overlaps a pattern matched before it");
+      remarks.nearMiss(node,
+                       "the " + form + " overlaps a pattern matched before it");
       return false;
     }
     for (const std::string &out : view.node(node).output()) {
@@ -195,8 +195,8 @@ Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
         value ? value.getDefiningOp<arith::ConstantOp>() : arith::ConstantOp();
     auto attr =
         constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
-    auto type = attr ? dyn_cast<RankedTensorType>(attr.getType())
-                     : RankedTensorType();
+    auto type =
+        attr ? dyn_cast<RankedTensorType>(attr.getType()) : RankedTensorType();
     if (!type || !isa<FloatType>(type.getElementType()) ||
         type.getRank() != (transpose ? 2 : 1) ||
         (partType && type != partType) || !rawElementBytes(attr, part)) {
@@ -232,13 +232,11 @@ Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
   if (static_cast<int64_t>(stacked.size()) >= kResourceThresholdBytes)
     attr = DenseResourceElementsAttr::get(
         type, (std::string("moe_stacked_") + what).c_str(),
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(data,
-                                                      alignof(uint64_t)));
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(data, alignof(uint64_t)));
   else
     attr = DenseElementsAttr::getFromRawBuffer(type, data);
-  return arith::ConstantOp::create(importer.builder,
-                                   importer.nodeLoc(proto, node),
-                                   cast<TypedAttr>(attr));
+  return arith::ConstantOp::create(
+      importer.builder, importer.nodeLoc(proto, node), cast<TypedAttr>(attr));
 }
 
 LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
@@ -251,21 +249,19 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
   if (!tokens || !ids || !weights)
     return failure();
   auto tokensType = dyn_cast<RankedTensorType>(tokens.getType());
-  if (!tokensType || tokensType.getRank() != 2 ||
-      tokensType.isDynamicDim(1)) {
+  if (!tokensType || tokensType.getRank() != 2 || tokensType.isDynamicDim(1)) {
     importer.nodeError(proto, node)
         << "the experts' tokens '" << match.tokens
         << "' must be [T, H] with a static H, got " << tokens.getType();
     return failure();
   }
   int64_t numExperts =
-      cast<RankedTensorType>(
-          ids.getDefiningOp<RouteOp>().getLogits().getType())
+      cast<RankedTensorType>(ids.getDefiningOp<RouteOp>().getLogits().getType())
           .getDimSize(1);
   if (numExperts != static_cast<int64_t>(match.experts.size())) {
     importer.nodeError(proto, node)
-        << "the router scores " << numExperts << " experts, the "
-        << match.form << " has " << match.experts.size();
+        << "the router scores " << numExperts << " experts, the " << match.form
+        << " has " << match.experts.size();
     return failure();
   }
   auto collect = [&](std::string FFNMatch::*field) {
@@ -298,8 +294,8 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
     if (!*part.value)
       return failure();
   }
-  Value rows = buildRoutedExperts(importer.builder, loc, tokens, ids,
-                                  weights, ffn);
+  Value rows =
+      buildRoutedExperts(importer.builder, loc, tokens, ids, weights, ffn);
   importer.define(match.output,
                   restoreTokenShape(importer.builder, loc, rows, tokens));
   return success();

@@ -1,4 +1,5 @@
-//===- DecomposedMoE.h - MoE blocks spelled with standard ONNX ops -*- C++ -*-===//
+//===- DecomposedMoE.h - MoE blocks spelled with standard ONNX ops -*- C++
+//-*-===//
 //
 // Private to lib/Import/ONNX. Exporters that know no MoE op write the block
 // out of Softmax, TopK, Equal, NonZero, Gather, MatMul, ScatterElements, ...
@@ -149,17 +150,17 @@ struct ExpertsMatch {
 
 /// Every routing subgraph whose TopK is the anchor; near misses remarked.
 std::vector<RouteMatch> matchRoutings(const ONNXGraphView &view,
-                                            MatchRemarks &remarks);
+                                      MatchRemarks &remarks);
 
 /// fc2(act(fc1(x))) ending in `output`; `why` says what differs on failure.
 std::optional<FFNMatch> matchExpertFFN(const ONNXGraphView &view,
-                                       llvm::StringRef output,
-                                       std::string &why, int &whereNode);
+                                       llvm::StringRef output, std::string &why,
+                                       int &whereNode);
 
 /// Per-expert loops and dense-masked experts consuming the routings.
-std::vector<ExpertsMatch>
-matchExpertBlocks(const ONNXGraphView &view,
-                  llvm::ArrayRef<RouteMatch> routes, MatchRemarks &remarks);
+std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
+                                            llvm::ArrayRef<RouteMatch> routes,
+                                            MatchRemarks &remarks);
 
 //===----------------------------------------------------------------------===//
 // The driver ModelImporter calls
@@ -167,8 +168,8 @@ matchExpertBlocks(const ONNXGraphView &view,
 
 class DecomposedMoEImporter {
 public:
-  DecomposedMoEImporter(GraphImporter &importer,
-                        const onnx::GraphProto &graph, int64_t opset);
+  DecomposedMoEImporter(GraphImporter &importer, const onnx::GraphProto &graph,
+                        int64_t opset);
   /// Runs the matchers (after the initializers are defined).
   void findBlocks();
   /// Whether the node loop must leave `node` to this importer.
@@ -188,8 +189,8 @@ private:
   bool accept(Block block, llvm::StringRef form);
   mlir::LogicalResult emitRoute(const RouteMatch &route, int node);
   mlir::LogicalResult emitExperts(const ExpertsMatch &match, int node);
-  mlir::Value stackWeights(llvm::ArrayRef<std::string> names,
-                           bool transpose, int node, const char *what);
+  mlir::Value stackWeights(llvm::ArrayRef<std::string> names, bool transpose,
+                           int node, const char *what);
 
   GraphImporter &importer;
   ONNXGraphView view;

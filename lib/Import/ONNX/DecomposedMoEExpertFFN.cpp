@@ -79,8 +79,7 @@ std::optional<std::string> matchOnePlus(const ONNXGraphView &view,
   if (!add)
     return std::nullopt;
   for (int i = 0; i < 2; ++i)
-    if (std::optional<double> c = view.scalar(add->input(i));
-        c && *c == 1.0) {
+    if (std::optional<double> c = view.scalar(add->input(i)); c && *c == 1.0) {
       nodes.push_back(index);
       return add->input(1 - i);
     }
@@ -104,16 +103,15 @@ std::optional<std::string> matchOverSqrt2(const ONNXGraphView &view,
   double scale = 1.0;
   SmallVector<int> mulNodes;
   collectFactors(view, name, factors, scale, mulNodes);
-  if (factors.size() != 1 || mulNodes.empty() ||
-      !near(scale, std::sqrt(0.5)))
+  if (factors.size() != 1 || mulNodes.empty() || !near(scale, std::sqrt(0.5)))
     return std::nullopt;
   nodes.append(mulNodes);
   return factors[0];
 }
 
 /// Tanh(sqrt(2/pi) * (a + 0.044715 * a^3)) around `a`.
-bool matchTanhGeluInner(const ONNXGraphView &view, StringRef name,
-                        StringRef a, SmallVectorImpl<int> &nodes) {
+bool matchTanhGeluInner(const ONNXGraphView &view, StringRef name, StringRef a,
+                        SmallVectorImpl<int> &nodes) {
   int index = -1;
   const onnx::NodeProto *tanh = view.def(name, "Tanh", &index);
   if (!tanh)
@@ -142,9 +140,8 @@ bool matchTanhGeluInner(const ONNXGraphView &view, StringRef name,
         cube.size() == 1 ? view.def(cube[0], "Pow", &powIndex) : nullptr;
     bool isCube =
         (pow && pow->input(0) == a && view.scalar(pow->input(1)) == 3.0) ||
-        (cube.size() == 3 && llvm::all_of(cube, [&](const std::string &f) {
-           return f == a;
-         }));
+        (cube.size() == 3 &&
+         llvm::all_of(cube, [&](const std::string &f) { return f == a; }));
     if (!isCube)
       continue;
     if (pow)
@@ -290,15 +287,15 @@ std::optional<FFNMatch> matchExpertFFN(const ONNXGraphView &view,
     ffn.fc3Bias = fc3->bias;
   }
   std::pair<const char *, const std::string *> weights[] = {
-      {"fc1", &ffn.fc1},      {"fc1 bias", &ffn.fc1Bias},
-      {"fc2", &ffn.fc2},      {"fc2 bias", &ffn.fc2Bias},
-      {"fc3", &ffn.fc3},      {"fc3 bias", &ffn.fc3Bias}};
+      {"fc1", &ffn.fc1}, {"fc1 bias", &ffn.fc1Bias},
+      {"fc2", &ffn.fc2}, {"fc2 bias", &ffn.fc2Bias},
+      {"fc3", &ffn.fc3}, {"fc3 bias", &ffn.fc3Bias}};
   for (auto [role, name] : weights)
     if (!name->empty() && !view.initializer(*name)) {
-      whereNode = view.users(*name).empty() ? whereNode
-                                            : view.users(*name).front();
-      why = std::string(role) + " '" + *name +
-            "' is not a constant initializer";
+      whereNode =
+          view.users(*name).empty() ? whereNode : view.users(*name).front();
+      why =
+          std::string(role) + " '" + *name + "' is not a constant initializer";
       return std::nullopt;
     }
   return ffn;

@@ -1,4 +1,5 @@
-//===- DecomposedMoEExperts.cpp - per-expert loops and dense-masked experts ===//
+//===- DecomposedMoEExperts.cpp - per-expert loops and dense-masked experts
+//===//
 //
 // Two spellings of "send each token to its k experts and sum":
 //
@@ -80,8 +81,7 @@ private:
   SmallVector<int> nodes;
 };
 
-bool ExpertBlockMatcher::bindRoute(StringRef ids, StringRef weights,
-                                   int node) {
+bool ExpertBlockMatcher::bindRoute(StringRef ids, StringRef weights, int node) {
   for (const RouteMatch &r : routes) {
     if (r.ids != ids)
       continue;
@@ -89,12 +89,14 @@ bool ExpertBlockMatcher::bindRoute(StringRef ids, StringRef weights,
       return fail(node, "the experts read the ids of two different routings");
     route = &r;
     if (!weights.empty() && r.weights != weights)
-      return fail(node, "'" + weights + "' are not the weights of the "
+      return fail(node, "'" + weights +
+                            "' are not the weights of the "
                             "routing that chose these experts");
     return true;
   }
-  return fail(node, "'" + ids + "' are not the expert ids of a recognised "
-                                "routing (Softmax/Sigmoid, TopK)");
+  return fail(node, "'" + ids +
+                        "' are not the expert ids of a recognised "
+                        "routing (Softmax/Sigmoid, TopK)");
 }
 
 std::optional<int64_t> ExpertBlockMatcher::matchEqualExpert(StringRef name) {
@@ -181,7 +183,8 @@ bool ExpertBlockMatcher::isDenseWeightMatrix(StringRef name) {
                            std::to_string(axis) + ", not the expert axis");
   if (reduction != "none" && reduction != "add")
     return fail(index, "the dense routing-weight matrix scatters with "
-                       "reduction '" + reduction + "'");
+                       "reduction '" +
+                           reduction + "'");
   if (!bindRoute(scatter->input(1), scatter->input(2), index))
     return false;
   if (!isZerosLike(scatter->input(0), ""))
@@ -411,7 +414,8 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchLoop(int anchor) {
       return std::nullopt;
     }
     int gatherIndex = -1, tokIndex = -1, nzIndex = -1;
-    const onnx::NodeProto *gather = view.def(ffn->input, "Gather", &gatherIndex);
+    const onnx::NodeProto *gather =
+        view.def(ffn->input, "Gather", &gatherIndex);
     if (!gather || intAttribute(*gather, "axis", 0) != 0) {
       fail(mulIndex, "the expert's input is not a Gather of token rows");
       return std::nullopt;
@@ -618,10 +622,10 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
     ExpertBlockMatcher matcher(view, routes);
     std::optional<ExpertsMatch> match;
     bool candidate = false;
-    bool readsIds = node.input_size() > 1 &&
-                    llvm::any_of(routes, [&](const RouteMatch &r) {
-                      return r.ids == node.input(1);
-                    });
+    bool readsIds =
+        node.input_size() > 1 && llvm::any_of(routes, [&](const RouteMatch &r) {
+          return r.ids == node.input(1);
+        });
     if ((node.op_type() == "ScatterElements" ||
          node.op_type() == "ScatterND") &&
         !readsIds) {

@@ -12,6 +12,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cstdio>
+
 using namespace mlir;
 
 namespace moe::onnx_import {
@@ -77,10 +79,11 @@ bool matchWeightPostprocessing(const ONNXGraphView &view, RouteMatch &route,
       return false;
     }
     if (epsilon) {
-      remarks.nearMiss(addIndex,
-                       llvm::formatv("renormalisation adds epsilon {0}; "
-                                     "moe.route divides by the plain sum",
-                                     *epsilon));
+      char text[32];
+      std::snprintf(text, sizeof(text), "%g", *epsilon);
+      remarks.nearMiss(addIndex, llvm::Twine("renormalisation adds epsilon ") +
+                                     text +
+                                     "; moe.route divides by the plain sum");
       return false;
     }
     route.normalize = true;

@@ -206,9 +206,8 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
       attrs.normalize ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(1.0),
       /*n_group=*/IntegerAttr(), /*topk_group=*/IntegerAttr());
 
-  ExpertFFN ffn{fc1,        fc1Bias, fc2,   fc2Bias, fc3,
-                fc3Bias,    activation, layout, alpha, beta,
-                limit};
+  ExpertFFN ffn{fc1,        fc1Bias, fc2,   fc2Bias, fc3,  fc3Bias,
+                activation, layout,  alpha, beta,    limit};
   Value output = buildRoutedExperts(b, loc, tokens, route.getIds(),
                                     route.getWeights(), ffn);
   output = restoreTokenShape(b, loc, output, input);

@@ -57,8 +57,7 @@ Value restoreTokenShape(OpBuilder &b, Location loc, Value rows, Value like) {
                  Value pos = linalg::IndexOp::create(nb, nl, 1);
                  Value h = linalg::IndexOp::create(nb, nl, 2);
                  Value row = arith::AddIOp::create(
-                     nb, nl, arith::MulIOp::create(nb, nl, batch, seqLen),
-                     pos);
+                     nb, nl, arith::MulIOp::create(nb, nl, batch, seqLen), pos);
                  Value v = tensor::ExtractOp::create(nb, nl, rows,
                                                      ValueRange{row, h});
                  linalg::YieldOp::create(nb, nl, v);
@@ -89,8 +88,8 @@ Value buildRoutedExperts(OpBuilder &b, Location loc, Value tokens, Value ids,
     tokens = tensor::CastOp::create(b, loc, rowsType, tokens);
   auto offsetsType = RankedTensorType::get({numExperts + 1}, b.getI64Type());
   auto permType = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
-  auto dispatch = DispatchOp::create(b, loc, rowsType, offsetsType, permType,
-                                     tokens, ids);
+  auto dispatch =
+      DispatchOp::create(b, loc, rowsType, offsetsType, permType, tokens, ids);
   MLIRContext *ctx = b.getContext();
   auto experts = ExpertsOp::create(
       b, loc, rowsType, dispatch.getSorted(), dispatch.getOffsets(), ffn.fc1,

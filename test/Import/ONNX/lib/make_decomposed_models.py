@@ -7,7 +7,7 @@
 
 forms (what the importer should recognise):
   routing   Softmax -> TopK -> Div(values, ReduceSum(values)); outputs the
-            weights and the ids (as float, Cast after the pattern)
+            weights (in TopK's order, so they also check the selection)
   loop      per-expert loop: Equal(ids, e) -> NonZero -> Gather token rows
             -> expert MLP -> * routing weight -> ScatterElements(add)
   dense     every expert on every token, times its dense weight column
@@ -185,9 +185,7 @@ def build(cfg, seed):
     ids, weights = routing(g, cfg, logits, outputs)
 
     if cfg["form"] == "routing":
-        outputs = [("output", weights),
-                   ("ids", g.op("Cast", [ids], to=TensorProto.FLOAT))
-                   ] + outputs
+        outputs = [("output", weights)] + outputs
     elif cfg["form"] == "dense":
         matrix = None
         if "scatter-matrix" in v:
