@@ -10,6 +10,7 @@
 #include "DecomposedMoE.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -137,16 +138,30 @@ LogicalResult DecomposedMoEImporter::emitRoute(const RouteMatch &route,
         << " experts";
     return failure();
   }
+  Value bias;
+  if (!route.bias.empty()) {
+    bias = importer.lookup(proto, node, route.bias);
+    if (!bias)
+      return failure();
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 ||
+        biasType.getDimSize(0) != type.getDimSize(1) ||
+        biasType.getElementType() != type.getElementType()) {
+      importer.nodeError(proto, node)
+          << "the correction bias '" << route.bias << "' (" << bias.getType()
+          << ") must be [E] like the logits " << type;
+      return failure();
+    }
+  }
   int64_t tokens = type.getDimSize(0);
   auto ids = RankedTensorType::get({tokens, route.k}, b.getI64Type());
   auto weights =
       RankedTensorType::get({tokens, route.k}, type.getElementType());
   auto op = RouteOp::create(
-      b, loc, ids, weights, logits, /*correction_bias=*/Value(),
-      b.getI64IntegerAttr(route.k),
+      b, loc, ids, weights, logits, bias, b.getI64IntegerAttr(route.k),
       ScoringAttr::get(b.getContext(), route.scoring),
       route.normalize ? b.getUnitAttr() : UnitAttr(),
-      b.getF64FloatAttr(route.scale),
+      b.getF64FloatAttr(route.epsilon), b.getF64FloatAttr(route.scale),
       route.nGroup ? b.getI64IntegerAttr(*route.nGroup) : IntegerAttr(),
       route.topkGroup ? b.getI64IntegerAttr(*route.topkGroup) : IntegerAttr());
   importer.define(route.ids, op.getIds());
@@ -184,7 +199,7 @@ static bool rawElementBytes(ElementsAttr attr, std::vector<char> &bytes) {
 
 Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
                                           bool transpose, int node,
-                                          const char *what) {
+                                          const char *what, bool stack) {
   const onnx::NodeProto &proto = view.node(node);
   RankedTensorType partType;
   std::vector<char> stacked, part;
@@ -221,7 +236,9 @@ Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
         std::memcpy(&stacked[base + (j * rows + i) * width],
                     &part[(i * cols + j) * width], width);
   }
-  SmallVector<int64_t> shape = {static_cast<int64_t>(names.size())};
+  SmallVector<int64_t> shape;
+  if (stack)
+    shape.push_back(static_cast<int64_t>(names.size()));
   if (transpose)
     shape.append({partType.getDimSize(1), partType.getDimSize(0)});
   else
@@ -264,14 +281,45 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
         << " has " << match.experts.size();
     return failure();
   }
+  ExpertFFN ffn;
+  if (failed(buildFFN(match.experts, /*stack=*/true, node, ffn)))
+    return failure();
+  Value rows =
+      buildRoutedExperts(importer.builder, loc, tokens, ids, weights, ffn);
+  if (match.shared) {
+    // The shared expert stays visible as moe.ffn so a pass can place it.
+    ExpertFFN shared;
+    if (failed(buildFFN(*match.shared, /*stack=*/false, node, shared)))
+      return failure();
+    OpBuilder &b = importer.builder;
+    Value rowsIn = tokens;
+    if (rowsIn.getType() != rows.getType())
+      rowsIn = tensor::CastOp::create(b, loc, rows.getType(), rowsIn);
+    Value dense = FFNDenseOp::create(
+        b, loc, rows.getType(), rowsIn, shared.fc1, shared.fc1Bias, shared.fc2,
+        shared.fc2Bias, shared.fc3, shared.fc3Bias,
+        ActivationAttr::get(b.getContext(), shared.activation),
+        shared.layout ? GateLayoutAttr::get(b.getContext(), *shared.layout)
+                      : GateLayoutAttr(),
+        b.getF64FloatAttr(shared.alpha), b.getF64FloatAttr(shared.beta),
+        FloatAttr(), /*placement=*/ExpertPlacementAttr());
+    rows = arith::AddFOp::create(b, loc, rows, dense);
+  }
+  importer.define(match.output,
+                  restoreTokenShape(importer.builder, loc, rows, tokens));
+  return success();
+}
+
+LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
+                                              bool stack, int node,
+                                              ExpertFFN &ffn) {
   auto collect = [&](std::string FFNMatch::*field) {
     SmallVector<std::string> names;
-    for (const FFNMatch &ffn : match.experts)
-      names.push_back(ffn.*field);
+    for (const FFNMatch &f : ffns)
+      names.push_back(f.*field);
     return names;
   };
-  const FFNMatch &first = match.experts.front();
-  ExpertFFN ffn;
+  const FFNMatch &first = ffns.front();
   ffn.activation = first.activation;
   if (first.activation == Activation::swiglu)
     ffn.layout = GateLayout::separate;
@@ -289,15 +337,12 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
   for (Part &part : parts) {
     if ((first.*part.field).empty())
       continue;
-    *part.value =
-        stackWeights(collect(part.field), part.transpose, node, part.what);
+    std::string what = (stack ? "" : "shared_") + std::string(part.what);
+    *part.value = stackWeights(collect(part.field), part.transpose, node,
+                               what.c_str(), stack);
     if (!*part.value)
       return failure();
   }
-  Value rows =
-      buildRoutedExperts(importer.builder, loc, tokens, ids, weights, ffn);
-  importer.define(match.output,
-                  restoreTokenShape(importer.builder, loc, rows, tokens));
   return success();
 }
 

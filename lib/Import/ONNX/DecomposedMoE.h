@@ -95,6 +95,10 @@ std::string stringAttribute(const onnx::NodeProto &node, llvm::StringRef name,
 /// when reducing over all axes.
 std::optional<llvm::SmallVector<int64_t>>
 reductionAxes(const ONNXGraphView &view, const onnx::NodeProto &node);
+/// Whether `name` is a tensor filled with `value`: a constant, or
+/// ConstantOfShape(Shape(x)) (whose nodes go to `nodes`).
+bool isFilled(const ONNXGraphView &view, llvm::StringRef name, double value,
+              llvm::SmallVectorImpl<int> &nodes);
 /// Whether `axis` names the last of `rank` dimensions (-1 always does; a
 /// non-negative axis only when the rank is known).
 bool isLastAxis(int64_t axis, int64_t rank);
@@ -110,10 +114,17 @@ public:
       : importer(importer), view(view) {}
   void nearMiss(int node, const llvm::Twine &why);
   void matched(int node, const llvm::Twine &what);
+  /// Holds near misses back (until `flush`), so that a candidate that turns
+  /// out to be part of a larger match is not reported.
+  void hold() { holding = true; }
+  /// Reports the held near misses, except at nodes `drop` says to.
+  void flush(llvm::function_ref<bool(int node)> drop);
 
 private:
   GraphImporter &importer;
   const ONNXGraphView &view;
+  bool holding = false;
+  std::vector<std::pair<int, std::string>> held;
 };
 
 /// A routing subgraph: scores, top k, renormalisation, scale.
@@ -125,6 +136,7 @@ struct RouteMatch {
   int64_t k = 0;
   Scoring scoring = Scoring::softmax;
   bool normalize = false;
+  double epsilon = 0.0;
   double scale = 1.0;
   std::optional<int64_t> nGroup, topkGroup;
 };
@@ -146,6 +158,8 @@ struct ExpertsMatch {
   /// One per expert, in expert order; a single one with stacked weights.
   std::vector<FFNMatch> experts;
   bool stacked = false;
+  /// A shared expert on every token, added to the routed output.
+  std::optional<FFNMatch> shared;
 };
 
 /// Every routing subgraph whose TopK is the anchor; near misses remarked.
@@ -189,8 +203,14 @@ private:
   bool accept(Block block, llvm::StringRef form);
   mlir::LogicalResult emitRoute(const RouteMatch &route, int node);
   mlir::LogicalResult emitExperts(const ExpertsMatch &match, int node);
+  /// The [E, ...] constant of per-expert weights `names`, each transposed
+  /// from ONNX's [in, out] when `transpose`; without the E dimension when
+  /// `stack` is false (a single name).
   mlir::Value stackWeights(llvm::ArrayRef<std::string> names, bool transpose,
-                           int node, const char *what);
+                           int node, const char *what, bool stack = true);
+  /// moe.experts' (or moe.ffn's) weights and activation from `ffns`.
+  mlir::LogicalResult buildFFN(llvm::ArrayRef<FFNMatch> ffns, bool stack,
+                               int node, ExpertFFN &ffn);
 
   GraphImporter &importer;
   ONNXGraphView view;

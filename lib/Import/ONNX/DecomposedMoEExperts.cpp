@@ -525,7 +525,12 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
     std::string name = work.pop_back_val();
     int index = -1;
     const onnx::NodeProto *addNode = view.def(name, "Add", &index);
-    if (addNode && (name == match.output || view.users(name).size() == 1)) {
+    // A bias Add (MatMul + initializer) ends a summand, it is no sum.
+    bool isBias = addNode && llvm::any_of(addNode->input(), [&](auto &in) {
+                    return view.initializer(in) != nullptr;
+                  });
+    if (addNode && !isBias &&
+        (name == match.output || view.users(name).size() == 1)) {
       add(index);
       work.push_back(addNode->input(1));
       work.push_back(addNode->input(0));
@@ -534,13 +539,13 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
     terms.push_back(name);
   }
   std::vector<std::pair<int64_t, FFNMatch>> experts;
+  SmallVector<std::string> others;
   looksLikeMoE = false;
   for (const std::string &term : terms) {
     int mulIndex = -1;
     const onnx::NodeProto *mul = view.def(term, "Mul", &mulIndex);
     if (!mul) {
-      fail(view.producer(term), "a summand is not an expert output times its "
-                                "routing-weight column");
+      others.push_back(term);
       continue;
     }
     std::optional<int64_t> e;
@@ -564,8 +569,7 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
       ffn = matchExpertFFN(view, mul->input(1 - i), ffnWhy, ffnWhere);
     }
     if (!e) {
-      fail(mulIndex, "a summand is not scaled by a dense routing-weight "
-                     "column of one expert");
+      others.push_back(term);
       continue;
     }
     if (!ffn) {
@@ -582,6 +586,18 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
     }
     experts.push_back({*e, std::move(*ffn)});
   }
+  // One summand may be a shared expert on the same tokens.
+  if (looksLikeMoE && others.size() == 1 && why.empty()) {
+    std::string sharedWhy;
+    int sharedWhere = -1;
+    match.shared = matchExpertFFN(view, others[0], sharedWhy, sharedWhere);
+    if (match.shared && match.shared->input == match.tokens)
+      others.clear();
+  }
+  if (looksLikeMoE && !others.empty())
+    fail(view.producer(others[0]), "a summand is neither an expert output "
+                                   "times its routing-weight column nor a "
+                                   "shared expert on the same tokens");
   if (!looksLikeMoE || !why.empty() || experts.size() < 2)
     return std::nullopt;
   match.experts.resize(experts.size());
@@ -598,6 +614,8 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
   }
   if (!finish(match, anchor))
     return std::nullopt;
+  if (match.shared)
+    match.nodes.append(match.shared->nodes);
   return match;
 }
 
@@ -607,7 +625,12 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
                                             ArrayRef<RouteMatch> routes,
                                             MatchRemarks &remarks) {
   std::vector<ExpertsMatch> blocks;
+  llvm::DenseSet<int> routing;
+  for (const RouteMatch &route : routes)
+    routing.insert(route.nodes.begin(), route.nodes.end());
   for (int i = 0, e = view.numNodes(); i < e; ++i) {
+    if (routing.contains(i))
+      continue;
     const onnx::NodeProto &node = view.node(i);
     if (node.output_size() < 1 ||
         !(node.domain().empty() || node.domain() == "ai.onnx"))
@@ -636,9 +659,29 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
     } else if (node.op_type() == "Add") {
       match = matcher.matchDense(i, candidate);
     }
-    if (match)
+    if (match) {
+      // A shared expert: Add(routed, FFN(tokens)), Qwen/DeepSeek style.
+      ArrayRef<int> users = view.users(match->output);
+      const onnx::NodeProto *add =
+          users.size() == 1 && !view.isGraphOutput(match->output)
+              ? &view.node(users[0])
+              : nullptr;
+      if (add && add->op_type() == "Add" && !match->shared) {
+        std::string other =
+            add->input(0) == match->output ? add->input(1) : add->input(0);
+        std::string why;
+        int where = -1;
+        std::optional<FFNMatch> shared =
+            matchExpertFFN(view, other, why, where);
+        if (shared && shared->input == match->tokens) {
+          match->nodes.push_back(users[0]);
+          match->nodes.append(shared->nodes);
+          match->output = add->output(0);
+          match->shared = std::move(shared);
+        }
+      }
       blocks.push_back(std::move(*match));
-    else if (candidate && !matcher.why.empty())
+    } else if (candidate && !matcher.why.empty())
       remarks.nearMiss(matcher.whereNode >= 0 ? matcher.whereNode : i,
                        matcher.why);
   }

@@ -10,6 +10,10 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 using namespace mlir;
 
 namespace moe::onnx_import {
@@ -115,8 +119,22 @@ ONNXGraphView::tensorValues(const onnx::TensorProto &proto,
   SmallVector<double> values;
   Type element = attr.getElementType();
   if (isa<FloatType>(element)) {
-    for (APFloat v : attr.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
+    // f32 values as the shortest decimal that reads back as the same float:
+    // an f32 1e-20 is 1e-20, not 9.99999968e-21.
+    for (APFloat v : attr.getValues<APFloat>()) {
+      double value = v.convertToDouble();
+      if (element.isF32() && std::isfinite(value)) {
+        float f = v.convertToFloat();
+        char text[32];
+        for (int digits = 1; digits <= 9; ++digits) {
+          std::snprintf(text, sizeof(text), "%.*g", digits, value);
+          if (static_cast<float>(std::strtod(text, nullptr)) == f)
+            break;
+        }
+        value = std::strtod(text, nullptr);
+      }
+      values.push_back(value);
+    }
   } else if (element.isInteger(1)) {
     for (bool v : attr.getValues<bool>())
       values.push_back(v);
@@ -211,6 +229,27 @@ std::optional<SmallVector<int64_t>> reductionAxes(const ONNXGraphView &view,
   return axes;
 }
 
+bool isFilled(const ONNXGraphView &view, StringRef name, double value,
+              SmallVectorImpl<int> &nodes) {
+  if (auto values = view.constant(name, int64_t(1) << 24))
+    return llvm::all_of(*values, [&](double v) { return v == value; });
+  int index = -1, shapeIndex = -1;
+  const onnx::NodeProto *cos = view.def(name, "ConstantOfShape", &index);
+  if (!cos)
+    return false;
+  double filled = 0.0; // ConstantOfShape's default
+  if (const onnx::AttributeProto *attr = findAttribute(*cos, "value")) {
+    auto values = view.tensorValues(attr->t(), 1);
+    if (!values || values->size() != 1)
+      return false;
+    filled = (*values)[0];
+  }
+  if (filled != value || !view.def(cos->input(0), "Shape", &shapeIndex))
+    return false;
+  nodes.append({index, shapeIndex});
+  return true;
+}
+
 bool isLastAxis(int64_t axis, int64_t rank) {
   return axis == -1 || (rank > 0 && axis == rank - 1);
 }
@@ -218,10 +257,22 @@ bool isLastAxis(int64_t axis, int64_t rank) {
 void MatchRemarks::nearMiss(int node, const Twine &why) {
   if (!importer.options.remarks)
     return;
+  if (holding) {
+    held.push_back({node, why.str()});
+    return;
+  }
   const onnx::NodeProto &n = view.node(node);
   emitRemark(importer.nodeLoc(n, node))
       << "node '" << n.name() << "' (" << n.op_type()
       << "): not imported as moe ops: " << why;
+}
+
+void MatchRemarks::flush(function_ref<bool(int node)> drop) {
+  holding = false;
+  for (auto &[node, why] : held)
+    if (!drop(node))
+      nearMiss(node, why);
+  held.clear();
 }
 
 void MatchRemarks::matched(int node, const Twine &what) {

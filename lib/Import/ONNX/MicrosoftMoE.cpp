@@ -199,12 +199,13 @@ LogicalResult importMicrosoftMoE(GraphImporter &graph,
       cast<RankedTensorType>(logits.getType()).getElementType());
   if (logits.getType() != dynamicLogits)
     logits = tensor::CastOp::create(b, loc, dynamicLogits, logits);
-  auto route = RouteOp::create(
-      b, loc, routeIds, routeWeights, logits, /*correction_bias=*/Value(),
-      b.getI64IntegerAttr(attrs.k),
-      ScoringAttr::get(b.getContext(), Scoring::softmax),
-      attrs.normalize ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(1.0),
-      /*n_group=*/IntegerAttr(), /*topk_group=*/IntegerAttr());
+  auto route =
+      RouteOp::create(b, loc, routeIds, routeWeights, logits,
+                      /*correction_bias=*/Value(), b.getI64IntegerAttr(attrs.k),
+                      ScoringAttr::get(b.getContext(), Scoring::softmax),
+                      attrs.normalize ? b.getUnitAttr() : UnitAttr(),
+                      b.getF64FloatAttr(0.0), b.getF64FloatAttr(1.0),
+                      /*n_group=*/IntegerAttr(), /*topk_group=*/IntegerAttr());
 
   ExpertFFN ffn{fc1,        fc1Bias, fc2,   fc2Bias, fc3,  fc3Bias,
                 activation, layout,  alpha, beta,    limit};

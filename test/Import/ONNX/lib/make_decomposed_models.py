@@ -23,10 +23,21 @@ variants (comma separated):
   scatternd       loop: accumulate with ScatterND(add)
   scatter-matrix  dense: columns sliced out of ScatterElements(zeros, ids,
                   weights, axis 1)
+  epsilon         renormalisation divides by sum + --epsilon (default 1e-6)
+routing (--routing):
+  softmax         as above
+  deepseek        DeepSeek-V3: Sigmoid, + correction bias for selection,
+                  Reshape to --groups groups, TopK(2) ReduceSum group scores,
+                  TopK(--topk-group), ScatterElements group mask, Where,
+                  TopK(k), GatherElements of the unbiased scores, Div by
+                  sum + --epsilon (1e-20), Mul --scale (2.5)
+--shared 1 adds a shared expert (a SwiGLU MLP on every token) to the output.
 near misses (imported op by op, with a remark):
   softmax-axis0   Softmax over the token axis
   wrong-sum       the top-k values divided by the sum of all scores
-  epsilon         renormalisation divides by sum + 1e-6
+  clamp           renormalisation divides by Max(sum, 1e-6)
+  negative-bias   deepseek: a bias below 0, so the 0 that masked experts
+                  get can outrank kept ones
   nonconst-weight expert 3's fc1 is a graph input
   outside-use     the softmax scores are also a graph output
 
@@ -49,7 +60,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 ACTIVATIONS = ("relu", "gelu", "gelu_tanh", "silu", "swiglu", "identity")
 VARIANTS = ("topk-softmax", "no-renorm", "onehot", "dense-weight", "scatternd",
-            "scatter-matrix", "softmax-axis0", "wrong-sum", "epsilon",
+            "scatter-matrix", "softmax-axis0", "wrong-sum", "epsilon", "clamp",
+            "negative-bias",
             "nonconst-weight", "outside-use")
 
 
@@ -106,12 +118,13 @@ def activation(g, act, a, x, w3):
     raise ValueError(act)
 
 
-def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays):
+def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays, act=None):
     H, I = cfg["hidden"], cfg["inter"]
+    act = act or cfg["activation"]
     w1 = rng.normal(0, 1 / math.sqrt(H), (H, I)).astype(np.float32)
     w2 = rng.normal(0, 1 / math.sqrt(I), (I, H)).astype(np.float32)
     w3 = rng.normal(0, 1 / math.sqrt(H), (H, I)).astype(np.float32)
-    name1 = "expert%d_fc1" % e
+    name1 = "expert%s_fc1" % e
     if "nonconst-weight" in cfg["variants"] and e == min(3, cfg["experts"] - 1):
         graph_inputs.append(helper.make_tensor_value_info(
             name1, TensorProto.FLOAT, [H, I]))
@@ -120,21 +133,55 @@ def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays):
         g.init(name1, w1)
     a = g.op("MatMul", [x, name1])
     if cfg["bias"]:
-        a = g.op("Add", [a, g.init("expert%d_fc1_bias" % e, rng.normal(
+        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, rng.normal(
             0, 0.1, I).astype(np.float32))])
-    w3name = g.init("expert%d_fc3" % e, w3) if cfg["activation"] == "swiglu" \
-        else None
-    h = activation(g, cfg["activation"], a, x, w3name)
-    y = g.op("MatMul", [h, g.init("expert%d_fc2" % e, w2)])
+    w3name = g.init("expert%s_fc3" % e, w3) if act == "swiglu" else None
+    h = activation(g, act, a, x, w3name)
+    y = g.op("MatMul", [h, g.init("expert%s_fc2" % e, w2)])
     if cfg["bias"]:
-        y = g.op("Add", [g.init("expert%d_fc2_bias" % e, rng.normal(
+        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, rng.normal(
             0, 0.1, H).astype(np.float32)), y])
     return y
 
 
-def routing(g, cfg, logits, outputs):
+def deepseek_routing(g, cfg, logits, rng):
+    """DeepSeek-V3's grouped sigmoid routing (HF modeling_deepseek, noaux_tc)
+    as torch.onnx writes it: (ids, weights)."""
+    E, G, TG, k = cfg["experts"], cfg["groups"], cfg["topk_group"], cfg["k"]
+    S = E // G
+    i64 = lambda v: g.const(v, np.int64)  # noqa: E731
+    scores = g.op("Sigmoid", [logits])
+    low = -0.2 if "negative-bias" in cfg["variants"] else 0.0
+    bias = g.init("e_score_correction_bias",
+                  rng.uniform(low, 0.1, E).astype(np.float32))
+    choice = g.op("Add", [scores, bias])
+    top2 = g.op("TopK", [g.op("Reshape", [choice, i64([-1, G, S])]),
+                         i64([2])], n_out=2, axis=-1)[0]
+    gscore = g.op("ReduceSum", [top2, i64([-1])], keepdims=0)
+    gidx = g.op("TopK", [gscore, i64([TG])], n_out=2, axis=-1, sorted=0)[1]
+    fill = lambda shape_of, v: g.op(  # noqa: E731
+        "ConstantOfShape", [g.op("Shape", [shape_of])],
+        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [v]))
+    gmask = g.op("ScatterElements", [fill(gscore, 0.0), gidx,
+                                     fill(gidx, 1.0)], axis=1)
+    smask = g.op("Reshape", [g.op("Expand", [
+        g.op("Unsqueeze", [gmask, i64([-1])]), i64([1, 1, S])]),
+        i64([-1, E])])
+    masked = g.op("Where", [g.op("Cast", [smask], to=TensorProto.BOOL),
+                            choice, g.const(0.0)])
+    ids = g.op("TopK", [masked, i64([k])], n_out=2, axis=-1, sorted=0)[1]
+    w = g.op("GatherElements", [scores, ids], axis=1)
+    total = g.op("Add", [g.op("ReduceSum", [w, i64([-1])], keepdims=1),
+                         g.const(cfg["epsilon"])])
+    w = g.op("Div", [w, total])
+    return ids, g.op("Mul", [w, g.const(cfg["scale"])])
+
+
+def routing(g, cfg, logits, outputs, rng):
     """(ids [T, k] int64, weights [T, k])."""
     v = cfg["variants"]
+    if cfg["routing"] == "deepseek":
+        return deepseek_routing(g, cfg, logits, rng)
     k = g.const([cfg["k"]], np.int64)
     last = g.const([-1], np.int64)
     if "topk-softmax" in v:
@@ -151,7 +198,9 @@ def routing(g, cfg, logits, outputs):
         return ids, g.op("Div", [vals, total])
     total = g.op("ReduceSum", [vals, last], keepdims=1)
     if "epsilon" in v:
-        total = g.op("Add", [total, g.const(1e-6)])
+        total = g.op("Add", [total, g.const(cfg["epsilon"])])
+    if "clamp" in v:
+        total = g.op("Max", [total, g.const(1e-6)])
     return ids, g.op("Div", [vals, total])
 
 
@@ -182,7 +231,7 @@ def build(cfg, seed):
     arrays[logits] = np.stack([rng.permutation(levels) for _ in range(T)]
                               ).astype(np.float32)
     outputs = []
-    ids, weights = routing(g, cfg, logits, outputs)
+    ids, weights = routing(g, cfg, logits, outputs, rng)
 
     if cfg["form"] == "routing":
         outputs = [("output", weights)] + outputs
@@ -240,6 +289,11 @@ def build(cfg, seed):
     else:
         raise ValueError(cfg["form"])
 
+    if cfg["shared"]:
+        shared = expert_mlp(g, cfg, rng, "shared", x, graph_inputs, arrays,
+                            act="swiglu")
+        outputs[0] = ("output", g.op("Add", [outputs[0][1], shared]))
+
     # Name the outputs as the graph does.
     out_infos = []
     for name, value in outputs:
@@ -273,14 +327,26 @@ def main(argv):
     p.add_argument("--experts", type=int, default=4)
     p.add_argument("--k", type=int, default=2)
     p.add_argument("--bias", type=int, default=0)
+    p.add_argument("--routing", default="softmax",
+                   choices=("softmax", "deepseek"))
+    p.add_argument("--groups", type=int, default=4)
+    p.add_argument("--topk-group", type=int, default=2)
+    p.add_argument("--scale", type=float, default=2.5)
+    p.add_argument("--epsilon", type=float, default=None)
+    p.add_argument("--shared", type=int, default=0)
     a = p.parse_args(argv)
+    if a.epsilon is None:
+        a.epsilon = 1e-20 if a.routing == "deepseek" else 1e-6
     variants = [s for s in a.variant.split(",") if s]
     for s in variants:
         if s not in VARIANTS:
             p.error("unknown variant %r; one of %s" % (s, ", ".join(VARIANTS)))
     cfg = {"form": a.form, "activation": a.activation, "variants": variants,
            "tokens": a.tokens, "hidden": a.hidden, "inter": a.inter,
-           "experts": a.experts, "k": a.k, "bias": a.bias}
+           "experts": a.experts, "k": a.k, "bias": a.bias,
+           "routing": a.routing, "groups": a.groups,
+           "topk_group": a.topk_group, "scale": a.scale,
+           "epsilon": a.epsilon, "shared": a.shared}
     model, arrays, outs = build(cfg, a.seed)
     os.makedirs(a.out, exist_ok=True)
     onnx.save(model, os.path.join(a.out, "model.onnx"))
