@@ -19,7 +19,7 @@ func.func @route_softmax(%logits: tensor<?x8xf32>) -> (tensor<?x2xi32>, tensor<?
 }
 
 // CHECK-LABEL: func.func @route_epsilon(
-// CHECK: moe.route sigmoid %{{.*}} top 2 normalize epsilon 1.000000e-20 scale 2.500000e+00 : tensor<?x8xf32>
+// CHECK: moe.route sigmoid %{{.*}} top 2 normalize epsilon 9.9999999999999995E-21 scale 2.500000e+00 : tensor<?x8xf32>
 func.func @route_epsilon(%logits: tensor<?x8xf32>) -> (tensor<?x2xi64>, tensor<?x2xf32>) {
   %ids, %w = moe.route sigmoid %logits top 2 normalize epsilon 1.0e-20 scale 2.5
       : tensor<?x8xf32> -> tensor<?x2xi64>, tensor<?x2xf32>
