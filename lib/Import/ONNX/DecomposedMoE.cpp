@@ -199,11 +199,13 @@ static bool rawElementBytes(ElementsAttr attr, std::vector<char> &bytes) {
 
 Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
                                           bool transpose, int node,
-                                          const char *what, bool stack) {
+                                          const char *what, bool stack,
+                                          bool prestacked) {
   const onnx::NodeProto &proto = view.node(node);
-  RankedTensorType partType;
+  // Every expert's slice is [rows, cols] (a matrix) or [cols] (a bias).
+  int64_t rows = -1, cols = -1, width = 0, count = 0;
+  Type element;
   std::vector<char> stacked, part;
-  int64_t width = 0;
   for (auto [e, name] : llvm::enumerate(names)) {
     Value value = importer.values.lookup(name);
     auto constant =
@@ -212,38 +214,55 @@ Value DecomposedMoEImporter::stackWeights(ArrayRef<std::string> names,
         constant ? dyn_cast<ElementsAttr>(constant.getValue()) : ElementsAttr();
     auto type =
         attr ? dyn_cast<RankedTensorType>(attr.getType()) : RankedTensorType();
-    if (!type || !isa<FloatType>(type.getElementType()) ||
-        type.getRank() != (transpose ? 2 : 1) ||
-        (partType && type != partType) || !rawElementBytes(attr, part)) {
+    // A pre-stacked [E, in, out] weight or [E, 1, out] / [E, out] bias.
+    ArrayRef<int64_t> shape = type ? type.getShape() : ArrayRef<int64_t>();
+    int64_t slices = 1;
+    if (prestacked && !shape.empty()) {
+      slices = shape.front();
+      shape = shape.drop_front();
+      if (!transpose && shape.size() == 2 && shape.front() == 1)
+        shape = shape.drop_front();
+    }
+    bool fits = type && isa<FloatType>(type.getElementType()) &&
+                static_cast<int64_t>(shape.size()) == (transpose ? 2 : 1) &&
+                (!element ||
+                 (type.getElementType() == element && shape.back() == cols &&
+                  (!transpose || shape.front() == rows)));
+    if (!fits || !rawElementBytes(attr, part)) {
       importer.nodeError(proto, node)
           << "expert " << e << "'s " << what << " '" << name << "' ("
-          << (attr ? attr.getType() : Type()) << ") does not stack with "
-          << (partType ? "expert 0's " : "the others ") << partType;
+          << (attr ? attr.getType() : Type())
+          << ") does not stack with the other experts' into moe's layout";
       return Value();
     }
-    partType = type;
+    element = type.getElementType();
     width = type.getElementTypeBitWidth() / 8;
+    cols = shape.back();
+    rows = transpose ? shape.front() : 1;
+    count += slices;
+    size_t base = stacked.size();
+    stacked.resize(base + part.size());
     if (!transpose) {
-      stacked.insert(stacked.end(), part.begin(), part.end());
+      std::memcpy(&stacked[base], part.data(), part.size());
       continue;
     }
     // ONNX MatMul weights are [in, out]; moe.experts wants [out, in].
-    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-    size_t base = stacked.size();
-    stacked.resize(base + part.size());
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j)
-        std::memcpy(&stacked[base + (j * rows + i) * width],
-                    &part[(i * cols + j) * width], width);
+    for (int64_t s = 0; s < slices; ++s) {
+      size_t offset = s * rows * cols * width;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          std::memcpy(&stacked[base + offset + (j * rows + i) * width],
+                      &part[offset + (i * cols + j) * width], width);
+    }
   }
   SmallVector<int64_t> shape;
   if (stack)
-    shape.push_back(static_cast<int64_t>(names.size()));
+    shape.push_back(count);
   if (transpose)
-    shape.append({partType.getDimSize(1), partType.getDimSize(0)});
+    shape.append({cols, rows});
   else
-    shape.push_back(partType.getDimSize(0));
-  auto type = RankedTensorType::get(shape, partType.getElementType());
+    shape.push_back(cols);
+  auto type = RankedTensorType::get(shape, element);
   ElementsAttr attr;
   ArrayRef<char> data(stacked.data(), stacked.size());
   if (static_cast<int64_t>(stacked.size()) >= kResourceThresholdBytes)
@@ -272,18 +291,18 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
         << "' must be [T, H] with a static H, got " << tokens.getType();
     return failure();
   }
-  int64_t numExperts =
-      cast<RankedTensorType>(ids.getDefiningOp<RouteOp>().getLogits().getType())
-          .getDimSize(1);
-  if (numExperts != static_cast<int64_t>(match.experts.size())) {
+  ExpertFFN ffn;
+  if (failed(buildFFN(match.experts, /*stack=*/true, node, ffn, match.stacked)))
+    return failure();
+  auto route = ids.getDefiningOp<RouteOp>();
+  int64_t numExperts = cast<RankedTensorType>(ffn.fc1.getType()).getDimSize(0);
+  if (!route || route.getNumExperts() != numExperts) {
     importer.nodeError(proto, node)
-        << "the router scores " << numExperts << " experts, the " << match.form
-        << " has " << match.experts.size();
+        << "the router scores "
+        << (route ? route.getNumExperts() : ShapedType::kDynamic)
+        << " experts, the " << match.form << " has " << numExperts;
     return failure();
   }
-  ExpertFFN ffn;
-  if (failed(buildFFN(match.experts, /*stack=*/true, node, ffn)))
-    return failure();
   Value rows =
       buildRoutedExperts(importer.builder, loc, tokens, ids, weights, ffn);
   if (match.shared) {
@@ -312,7 +331,7 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
 
 LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
                                               bool stack, int node,
-                                              ExpertFFN &ffn) {
+                                              ExpertFFN &ffn, bool prestacked) {
   auto collect = [&](std::string FFNMatch::*field) {
     SmallVector<std::string> names;
     for (const FFNMatch &f : ffns)
@@ -339,7 +358,7 @@ LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
       continue;
     std::string what = (stack ? "" : "shared_") + std::string(part.what);
     *part.value = stackWeights(collect(part.field), part.transpose, node,
-                               what.c_str(), stack);
+                               what.c_str(), stack, prestacked);
     if (!*part.value)
       return failure();
   }

@@ -205,12 +205,15 @@ private:
   mlir::LogicalResult emitExperts(const ExpertsMatch &match, int node);
   /// The [E, ...] constant of per-expert weights `names`, each transposed
   /// from ONNX's [in, out] when `transpose`; without the E dimension when
-  /// `stack` is false (a single name).
+  /// `stack` is false (a single name). `prestacked` names are already
+  /// [E, in, out] (biases [E, 1, out] or [E, out]).
   mlir::Value stackWeights(llvm::ArrayRef<std::string> names, bool transpose,
-                           int node, const char *what, bool stack = true);
+                           int node, const char *what, bool stack = true,
+                           bool prestacked = false);
   /// moe.experts' (or moe.ffn's) weights and activation from `ffns`.
   mlir::LogicalResult buildFFN(llvm::ArrayRef<FFNMatch> ffns, bool stack,
-                               int node, ExpertFFN &ffn);
+                               int node, ExpertFFN &ffn,
+                               bool prestacked = false);
 
   GraphImporter &importer;
   ONNXGraphView view;

@@ -39,6 +39,8 @@ public:
   std::optional<ExpertsMatch> matchLoop(int anchor);
   /// The dense-masked sum whose outermost Add is `anchor`.
   std::optional<ExpertsMatch> matchDense(int anchor, bool &looksLikeMoE);
+  /// The batched dense-masked experts summed by the ReduceSum at `anchor`.
+  std::optional<ExpertsMatch> matchBatched(int anchor, bool &looksLikeMoE);
 
   std::string why;
   int whereNode = -1;
@@ -619,6 +621,71 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
   return match;
 }
 
+std::optional<ExpertsMatch>
+ExpertBlockMatcher::matchBatched(int anchor, bool &looksLikeMoE) {
+  // ReduceSum(MLP(x) * Unsqueeze(Transpose(D), -1), axis 0) with stacked
+  // [E, in, out] weights: MatMul broadcasts x over the experts.
+  const onnx::NodeProto &sum = view.node(anchor);
+  auto axes = reductionAxes(view, sum);
+  int mulIndex = -1;
+  const onnx::NodeProto *mul = view.def(sum.input(0), "Mul", &mulIndex);
+  if (!axes || *axes != SmallVector<int64_t>{0} ||
+      intAttribute(sum, "keepdims", 1) != 0 || !mul)
+    return std::nullopt;
+  ExpertsMatch match;
+  match.form = "batched dense-masked experts";
+  match.output = sum.output(0);
+  match.stacked = true;
+  std::optional<FFNMatch> ffn;
+  for (int i = 0; i < 2 && !looksLikeMoE; ++i) {
+    int unsqIndex = -1, transposeIndex = -1;
+    const onnx::NodeProto *unsq =
+        view.def(mul->input(i), "Unsqueeze", &unsqIndex);
+    SmallVector<int64_t> unsqAxes;
+    if (unsq) {
+      if (auto a = intsAttribute(*unsq, "axes"))
+        unsqAxes = *a;
+      else if (unsq->input_size() > 1)
+        if (auto values = view.constant(unsq->input(1)))
+          for (double v : *values)
+            unsqAxes.push_back(static_cast<int64_t>(v));
+    }
+    const onnx::NodeProto *transpose =
+        unsq ? view.def(unsq->input(0), "Transpose", &transposeIndex) : nullptr;
+    auto perm = transpose ? intsAttribute(*transpose, "perm") : std::nullopt;
+    size_t mark = nodes.size();
+    if (!transpose || (perm && *perm != SmallVector<int64_t>{1, 0}) ||
+        unsqAxes.size() != 1 || (unsqAxes[0] != 2 && unsqAxes[0] != -1) ||
+        !isDenseWeightMatrix(transpose->input(0))) {
+      nodes.resize(mark);
+      continue;
+    }
+    looksLikeMoE = true;
+    nodes.append({anchor, mulIndex, unsqIndex, transposeIndex});
+    std::string ffnWhy;
+    int ffnWhere = -1;
+    ffn = matchExpertFFN(view, mul->input(1 - i), ffnWhy, ffnWhere);
+    if (!ffn) {
+      fail(ffnWhere >= 0 ? ffnWhere : mulIndex,
+           "the batched experts: " + ffnWhy);
+      return std::nullopt;
+    }
+  }
+  if (!ffn)
+    return std::nullopt;
+  const onnx::TensorProto *fc1 = view.initializer(ffn->fc1);
+  if (!fc1 || fc1->dims_size() != 3) {
+    fail(mulIndex, "the batched experts' fc1 '" + ffn->fc1 +
+                       "' is not a stacked [E, H, I] initializer");
+    return std::nullopt;
+  }
+  match.tokens = ffn->input;
+  match.experts.push_back(std::move(*ffn));
+  if (!finish(match, anchor))
+    return std::nullopt;
+  return match;
+}
+
 } // namespace
 
 std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
@@ -658,6 +725,8 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
         candidate = false;
     } else if (node.op_type() == "Add") {
       match = matcher.matchDense(i, candidate);
+    } else if (node.op_type() == "ReduceSum") {
+      match = matcher.matchBatched(i, candidate);
     }
     if (match) {
       // A shared expert: Add(routed, FFN(tokens)), Qwen/DeepSeek style.

@@ -23,6 +23,8 @@ variants (comma separated):
   scatternd       loop: accumulate with ScatterND(add)
   scatter-matrix  dense: columns sliced out of ScatterElements(zeros, ids,
                   weights, axis 1)
+  batched         dense: stacked [E, H, I] weights, one broadcast MatMul
+                  per layer, ReduceSum over the expert axis
   epsilon         renormalisation divides by sum + --epsilon (default 1e-6)
 routing (--routing):
   softmax         as above
@@ -61,7 +63,7 @@ from onnx import TensorProto, helper, numpy_helper
 ACTIVATIONS = ("relu", "gelu", "gelu_tanh", "silu", "swiglu", "identity")
 VARIANTS = ("topk-softmax", "no-renorm", "onehot", "dense-weight", "scatternd",
             "scatter-matrix", "softmax-axis0", "wrong-sum", "epsilon", "clamp",
-            "negative-bias",
+            "negative-bias", "batched",
             "nonconst-weight", "outside-use")
 
 
@@ -235,6 +237,34 @@ def build(cfg, seed):
 
     if cfg["form"] == "routing":
         outputs = [("output", weights)] + outputs
+    elif cfg["form"] == "dense" and "batched" in v:
+        # Stacked [E, in, out] weights; MatMul broadcasts the tokens over
+        # the experts; a [E, T, 1] weight column per expert; ReduceSum over
+        # the expert axis.
+        zeros = g.op("ConstantOfShape", [g.op("Shape", [logits])],
+                     value=helper.make_tensor("z", TensorProto.FLOAT, [1],
+                                              [0.0]))
+        matrix = g.op("ScatterElements", [zeros, ids, weights], axis=1)
+        I = cfg["inter"]
+        w1 = g.init("experts_fc1", rng.normal(0, 1 / math.sqrt(H), (
+            E, H, I)).astype(np.float32))
+        w2 = g.init("experts_fc2", rng.normal(0, 1 / math.sqrt(I), (
+            E, I, H)).astype(np.float32))
+        w3 = g.init("experts_fc3", rng.normal(0, 1 / math.sqrt(H), (
+            E, H, I)).astype(np.float32))
+        a = g.op("MatMul", [x, w1])
+        if cfg["bias"]:
+            a = g.op("Add", [a, g.init("experts_fc1_bias", rng.normal(
+                0, 0.1, (E, 1, I)).astype(np.float32))])
+        h = activation(g, cfg["activation"], a, x, w3)
+        y = g.op("MatMul", [h, w2])
+        if cfg["bias"]:
+            y = g.op("Add", [y, g.init("experts_fc2_bias", rng.normal(
+                0, 0.1, (E, 1, H)).astype(np.float32))])
+        col = g.op("Unsqueeze", [g.op("Transpose", [matrix], perm=[1, 0]),
+                                 g.const([-1], np.int64)])
+        outputs.insert(0, ("output", g.op("ReduceSum", [
+            g.op("Mul", [y, col]), g.const([0], np.int64)], keepdims=0)))
     elif cfg["form"] == "dense":
         matrix = None
         if "scatter-matrix" in v:
