@@ -41,13 +41,16 @@ public:
     values[name] = value;
   }
 
-  /// Imports one node; fails (after an error) on unsupported or bad input.
+  /// Imports one node through the op importer table (OpImporters.h); fails
+  /// (after an error) on unsupported or bad input.
   mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
 
   mlir::OpBuilder &builder;
   std::string fileName;
   const ONNXImportOptions &options;
   llvm::StringMap<mlir::Value> values;
+  /// The model's opset version of each domain ("" for ai.onnx).
+  llvm::StringMap<int64_t> opsets;
 };
 
 /// The MLIR element type of an ONNX TensorProto data type, or null.

@@ -8,12 +8,15 @@
 
 #include "DecomposedMoE.h"
 #include "GraphImporter.h"
+#include "OpImporters.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -27,7 +30,8 @@ namespace moe {
 
 void registerONNXImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, arith::ArithDialect, tensor::TensorDialect,
-                  linalg::LinalgDialect, MoEDialect>();
+                  linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
+                  MoEDialect>();
 }
 
 namespace onnx_import {
@@ -74,15 +78,6 @@ Value GraphImporter::optionalInput(const onnx::NodeProto &node, int index,
   return value;
 }
 
-LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
-                                        int index) {
-  if (node.domain() == "com.microsoft" && node.op_type() == "MoE")
-    return importMicrosoftMoE(*this, node, index);
-  nodeError(node, index) << "unsupported op; the importer supports "
-                            "com.microsoft:MoE";
-  return failure();
-}
-
 } // namespace onnx_import
 
 OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
@@ -116,11 +111,9 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                        << kMaxIRVersion;
     return nullptr;
   }
-  int64_t defaultOpset = 1;
-  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
-    if (opset.domain().empty() || opset.domain() == "ai.onnx")
-      defaultOpset = opset.version();
-  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+  llvm::StringMap<int64_t> opsets;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+    bool isDefault = opset.domain().empty() || opset.domain() == "ai.onnx";
     if (opset.domain() == "com.microsoft" &&
         opset.version() != kMicrosoftOpset) {
       emitError(fileLoc) << "unsupported opset version " << opset.version()
@@ -128,12 +121,22 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                          << kMicrosoftOpset;
       return nullptr;
     }
+    if (isDefault &&
+        (opset.version() < kMinOnnxOpset || opset.version() > kMaxOnnxOpset)) {
+      emitError(fileLoc) << "unsupported opset version " << opset.version()
+                         << " of the default domain (ai.onnx); supported: "
+                         << kMinOnnxOpset << " to " << kMaxOnnxOpset;
+      return nullptr;
+    }
+    opsets[isDefault ? "" : opset.domain()] = opset.version();
+  }
 
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   OpBuilder builder(context);
   builder.setInsertionPointToEnd(module->getBody());
   GraphImporter importer(builder, fileName, options);
+  importer.opsets = std::move(opsets);
 
   llvm::StringSet<> initializerNames;
   for (const onnx::TensorProto &tensor : graph.initializer())
@@ -174,7 +177,9 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
   }
   // Decomposed MoE blocks become moe ops at their last node; the nodes they
   // cover are not imported one by one.
-  DecomposedMoEImporter decomposed(importer, graph, defaultOpset);
+  int64_t defaultOpset = importer.opsets.lookup("");
+  DecomposedMoEImporter decomposed(importer, graph,
+                                   defaultOpset ? defaultOpset : 1);
   decomposed.findBlocks();
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     int i = static_cast<int>(index);

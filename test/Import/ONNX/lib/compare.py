@@ -12,7 +12,8 @@ ort_run.js wrote them.  Shapes must match exactly, and
 
     max |actual - ort| <= 1e-4 * max(1, max |ort|)
 
-(per output; NaN in either side is a mismatch).  Prints one line per output
+(per output; NaN in either side is a mismatch).  Integer and bool outputs
+must match exactly.  Prints one line per output
 and exits 0 when all match; exits 1 with the worst element on a mismatch, and
 2 when the program output cannot be parsed or a file is missing.
 
@@ -50,6 +51,7 @@ def output_files(model_dir):
 
 def check(name, actual, expected, what):
     """(ok, message) for one output."""
+    exact = np.asarray(expected).dtype.kind in "biu"
     expected = np.asarray(expected, dtype=np.float64)
     actual = np.asarray(actual, dtype=np.float64)
     if actual.shape != expected.shape:
@@ -59,15 +61,19 @@ def check(name, actual, expected, what):
         return True, "%s: empty %s, matches" % (name, list(expected.shape))
     finite = np.abs(expected[np.isfinite(expected)])
     ort_max = float(finite.max()) if finite.size else 0.0
-    allowed = REL_TOL * max(1.0, ort_max)
+    allowed = 0.0 if exact else REL_TOL * max(1.0, ort_max)
     with np.errstate(invalid="ignore"):
         diff = np.abs(actual - expected)
     diff = np.where(np.isnan(diff), np.inf, diff)  # NaN or inf-inf
     worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
     err = float(diff[worst])
-    summary = ("%s %s: max abs error %.3g (allowed %.3g = %g * max(1, "
-               "max|ort| = %.4g))" % (name, list(expected.shape), err,
-                                      allowed, REL_TOL, ort_max))
+    if exact:
+        summary = ("%s %s: max abs error %.3g (integers: must be exact)"
+                   % (name, list(expected.shape), err))
+    else:
+        summary = ("%s %s: max abs error %.3g (allowed %.3g = %g * max(1, "
+                   "max|ort| = %.4g))" % (name, list(expected.shape), err,
+                                          allowed, REL_TOL, ort_max))
     if err <= allowed:
         return True, summary
     nbad = int(np.count_nonzero(diff > allowed))

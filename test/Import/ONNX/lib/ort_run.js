@@ -11,8 +11,9 @@
 // MODEL_DIR/ort_output_NAME.npy).  --time prints load and run times to
 // stderr.  Exits 1 with a one-line message on any error.
 //
-// The .npy files must be float32, little-endian, C order, format version
-// 1.0 (version 2.0 is read too); the writer writes version 1.0.
+// The .npy files must be little-endian, C order, format version 1.0 (2.0 is
+// read too) and hold float32, float64, int64, int32 or bool; outputs are
+// written in their ONNX Runtime type (float32, float64, int64, int32, bool).
 
 'use strict';
 
@@ -27,10 +28,26 @@ function fail(msg) {
 }
 
 // ---------------------------------------------------------------------------
-// .npy (float32 only)
+// .npy
 // ---------------------------------------------------------------------------
 
 const NPY_MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
+
+// numpy descr -> ONNX Runtime tensor type, bytes per element, reader, writer.
+const NPY_TYPES = {
+  '<f4': { ort: 'float32', size: 4, array: Float32Array,
+           read: (b, o) => b.readFloatLE(o), write: (b, v, o) => b.writeFloatLE(v, o) },
+  '<f8': { ort: 'float64', size: 8, array: Float64Array,
+           read: (b, o) => b.readDoubleLE(o), write: (b, v, o) => b.writeDoubleLE(v, o) },
+  '<i8': { ort: 'int64', size: 8, array: BigInt64Array,
+           read: (b, o) => b.readBigInt64LE(o), write: (b, v, o) => b.writeBigInt64LE(BigInt(v), o) },
+  '<i4': { ort: 'int32', size: 4, array: Int32Array,
+           read: (b, o) => b.readInt32LE(o), write: (b, v, o) => b.writeInt32LE(v, o) },
+  '|b1': { ort: 'bool', size: 1, array: Uint8Array,
+           read: (b, o) => b[o], write: (b, v, o) => { b[o] = v ? 1 : 0; } },
+};
+const DESCR_OF_ORT = {};
+for (const [descr, t] of Object.entries(NPY_TYPES)) DESCR_OF_ORT[t.ort] = descr;
 
 // Parses the header dict, e.g.
 //   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
@@ -40,19 +57,23 @@ function parseNpyHeader(text, file) {
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
   if (!descr || !order || !shape)
     fail(`${file}: malformed .npy header ${JSON.stringify(text.trim())}`);
-  // '<f4'; '=f4' would mean native order, little-endian on every machine
+  // '=f4' means native order, little-endian on every machine
   // onnxruntime-node supports.
-  if (descr[1] !== '<f4' && descr[1] !== '=f4')
-    fail(`${file}: dtype '${descr[1]}' is not supported; only float32 ` +
-         `little-endian ('<f4')`);
+  const key = descr[1].replace(/^=/, '<');
+  if (!(key in NPY_TYPES))
+    fail(`${file}: dtype '${descr[1]}' is not supported; supported: ` +
+         Object.keys(NPY_TYPES).join(', '));
   if (order[1] === 'True')
     fail(`${file}: Fortran-order arrays are not supported; save a ` +
          `C-order array (np.ascontiguousarray)`);
   const dims = shape[1].split(',').map((s) => s.trim()).filter((s) => s);
-  return dims.map((d) => {
-    if (!/^\d+$/.test(d)) fail(`${file}: bad dimension '${d}' in the shape`);
-    return Number(d);
-  });
+  return {
+    type: NPY_TYPES[key],
+    dims: dims.map((d) => {
+      if (!/^\d+$/.test(d)) fail(`${file}: bad dimension '${d}' in the shape`);
+      return Number(d);
+    }),
+  };
 }
 
 function readNpy(file) {
@@ -79,34 +100,37 @@ function readNpy(file) {
   }
   if (start + headerLen > buf.length) fail(`${file}: truncated .npy header`);
   const header = buf.toString('latin1', start, start + headerLen);
-  const dims = parseNpyHeader(header, file);
+  const { type, dims } = parseNpyHeader(header, file);
   const count = dims.reduce((a, b) => a * b, 1);
   const offset = start + headerLen;
   const bytes = buf.length - offset;
-  if (bytes !== 4 * count)
+  if (bytes !== type.size * count)
     fail(`${file}: ${bytes} bytes of data for shape [${dims}] ` +
-         `(expected ${4 * count})`);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(offset + 4 * i);
-  return { dims, data };
+         `(expected ${type.size * count})`);
+  const data = new type.array(count);
+  for (let i = 0; i < count; i++) data[i] = type.read(buf, offset + type.size * i);
+  return { ortType: type.ort, dims, data };
 }
 
-function writeNpy(file, dims, data) {
+function writeNpy(file, dims, data, ortType = 'float32') {
+  const descr = DESCR_OF_ORT[ortType];
+  if (!descr) fail(`${file}: cannot write ONNX Runtime type ${ortType}`);
+  const type = NPY_TYPES[descr];
   const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   // Pad with spaces and a final newline so that the data starts at a
   // multiple of 64 bytes, as numpy writes it.
   const unpadded = 10 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   if (header.length > 0xffff) fail(`${file}: shape too long for .npy 1.0`);
-  const out = Buffer.alloc(10 + header.length + 4 * data.length);
+  const out = Buffer.alloc(10 + header.length + type.size * data.length);
   NPY_MAGIC.copy(out, 0);
   out[6] = 1;
   out[7] = 0;
   out.writeUInt16LE(header.length, 8);
   out.write(header, 10, 'latin1');
   const base = 10 + header.length;
-  for (let i = 0; i < data.length; i++) out.writeFloatLE(data[i], base + 4 * i);
+  for (let i = 0; i < data.length; i++) type.write(out, data[i], base + type.size * i);
   try {
     fs.writeFileSync(file, out);
   } catch (e) {
@@ -166,8 +190,8 @@ async function main(argv) {
     if (!fs.existsSync(file))
       fail(`missing input: the model's graph input '${name}' is read from ` +
            `${file}, which does not exist`);
-    const { dims, data } = readNpy(file);
-    feeds[name] = new ort.Tensor('float32', data, dims);
+    const { ortType, dims, data } = readNpy(file);
+    feeds[name] = new ort.Tensor(ortType, data, dims);
   }
 
   let results;
@@ -180,11 +204,12 @@ async function main(argv) {
 
   session.outputNames.forEach((name, i) => {
     const t = results[name];
-    if (t.type !== 'float32')
-      fail(`output '${name}' has type ${t.type}; only float32 is written`);
+    if (!(t.type in DESCR_OF_ORT))
+      fail(`output '${name}' has type ${t.type}; writable: ` +
+           Object.keys(DESCR_OF_ORT).join(', '));
     const file = path.join(modelDir,
                            i === 0 ? 'ort_output.npy' : `ort_output_${name}.npy`);
-    writeNpy(file, t.dims.map(Number), t.data);
+    writeNpy(file, t.dims.map(Number), t.data, t.type);
   });
   if (timing) {
     const ms = (a, b) => (Number(b - a) / 1e6).toFixed(3);

@@ -19,9 +19,10 @@ and the printMemref declarations it needs.  Run the result with e.g.
     mlir-runner -e main -entry-point-result=void -shared-libs=...
 and check it with compare.py MODEL_DIR.
 
-Results may be f32, i32 or i64 tensors.  Inputs must be f32.  Exits 1 with a
-message when the entry function is missing or its signature does not fit the
-inputs.
+Inputs may be f32, f64, i64, i32 or i1 (numpy bool) tensors.  Results may
+be f32, f64, i32 or i64 tensors, printed as they are, or i1/i8 (widened to
+i64) and f16/bf16 (widened to f32) tensors.  Exits 1 with a message when
+the entry function is missing or its signature does not fit the inputs.
 """
 
 import argparse
@@ -212,15 +213,28 @@ def f32_literal(v):
     return np.format_float_scientific(np.float32(v), unique=True, trim="0")
 
 
+def scalar_literal(v):
+    """One element of a float32, float64, integer or bool array."""
+    if isinstance(v, (np.bool_, bool)):
+        return "true" if v else "false"
+    if isinstance(v, np.integer):
+        return str(int(v))
+    if isinstance(v, np.float64):
+        if not np.isfinite(v):
+            return "0x%016X" % int(np.float64(v).view(np.uint64))
+        return np.format_float_scientific(v, unique=True, trim="0")
+    return f32_literal(v)
+
+
 def dense_literal(a):
-    """The dense<...> payload of a float32 array, nested like its shape."""
+    """The dense<...> payload of an array, nested like its shape."""
     if a.ndim == 0:
-        return f32_literal(a[()])
+        return scalar_literal(a[()])
     if a.size == 0:
         return "[]" if a.ndim == 1 else "[" + ", ".join(
             dense_literal(s) for s in a) + "]"
     if a.ndim == 1:
-        return "[" + ", ".join(f32_literal(v) for v in a) + "]"
+        return "[" + ", ".join(scalar_literal(v) for v in a) + "]"
     return "[" + ", ".join(dense_literal(s) for s in a) + "]"
 
 
@@ -233,8 +247,14 @@ def memref_type(dims, elem):
     return tensor_type(dims, elem).replace("tensor<", "memref<", 1)
 
 
-PRINTERS = {"f32": "printMemrefF32", "i32": "printMemrefI32",
-            "i64": "printMemrefI64"}
+PRINTERS = {"f32": "printMemrefF32", "f64": "printMemrefF64",
+            "i32": "printMemrefI32", "i64": "printMemrefI64"}
+# Results printed after widening: element type -> (cast op, printed type).
+WIDENED = {"i1": ("arith.extui", "i64"), "i8": ("arith.extsi", "i64"),
+           "f16": ("arith.extf", "f32"), "bf16": ("arith.extf", "f32")}
+# Input element types and the numpy dtype their .npy file must hold.
+INPUT_DTYPES = {"f32": np.float32, "f64": np.float64, "i64": np.int64,
+                "i32": np.int32, "i1": np.bool_}
 
 
 # ---------------------------------------------------------------------------
@@ -283,21 +303,22 @@ def build(text, model_dir, entry):
     for (name, path), ty in zip(inputs, sig.arg_types):
         what = "argument %d (%s) of @%s" % (len(call_args), name, entry)
         dims, elem = parse_tensor(ty, what)
-        if elem != "f32":
-            raise HarnessError("%s has element type %s; only f32 inputs are "
-                               "supported" % (what, elem))
+        if elem not in INPUT_DTYPES:
+            raise HarnessError("%s has element type %s; supported inputs: %s"
+                               % (what, elem, ", ".join(INPUT_DTYPES)))
         try:
             a = np.load(path)
         except OSError as e:
             raise HarnessError("cannot read input %r: %s" % (name, e))
-        if a.dtype != np.float32:
-            raise HarnessError("%s holds %s, not float32" % (path, a.dtype))
+        if a.dtype != INPUT_DTYPES[elem]:
+            raise HarnessError("%s holds %s, not %s" % (
+                path, a.dtype, np.dtype(INPUT_DTYPES[elem]).name))
         if len(dims) != a.ndim or any(d is not None and d != s
                                       for d, s in zip(dims, a.shape)):
             raise HarnessError("%s has type %s, but %s has shape %s"
                                % (what, ty, os.path.basename(path),
                                   list(a.shape)))
-        static = tensor_type(list(a.shape), "f32")
+        static = tensor_type(list(a.shape), elem)
         v = ssa_name(name, used)
         body.append("  %%%s = arith.constant dense<%s> : %s"
                     % (v, dense_literal(a), static))
@@ -312,12 +333,12 @@ def build(text, model_dir, entry):
     printers = set()
     for i, ty in enumerate(sig.result_types):
         dims, elem = parse_tensor(ty, "result %d of @%s" % (i, entry))
-        if elem not in PRINTERS:
+        if elem not in PRINTERS and elem not in WIDENED:
             raise HarnessError("result %d of @%s has element type %s; "
-                               "printable: %s" % (i, entry, elem,
-                                                  ", ".join(PRINTERS)))
+                               "printable: %s" % (i, entry, elem, ", ".join(
+                                   list(PRINTERS) + list(WIDENED))))
         results.append((ssa_name("r%d" % i, used), ty, dims, elem))
-        printers.add(elem)
+        printers.add(WIDENED[elem][1] if elem in WIDENED else elem)
 
     arg_types = ", ".join(sig.arg_types)
     res_types = ", ".join(ty for _, ty, _, _ in results)
@@ -326,6 +347,12 @@ def build(text, model_dir, entry):
         entry, ", ".join("%" + a for a in call_args), arg_types, res_types)
     body.append("  " + (res_list + " = " if results else "") + call)
     for r, ty, dims, elem in results:
+        if elem in WIDENED:
+            op, wide = WIDENED[elem]
+            wide_ty = tensor_type(dims, wide)
+            body.append("  %%%s_w = %s %%%s : %s to %s"
+                        % (r, op, r, ty, wide_ty))
+            r, ty, elem = r + "_w", wide_ty, wide
         mt = memref_type(dims, elem)
         body.append("  %%%s_m = bufferization.to_buffer %%%s : %s to %s"
                     % (r, r, ty, mt))
