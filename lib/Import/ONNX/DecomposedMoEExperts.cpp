@@ -735,7 +735,8 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
           users.size() == 1 && !view.isGraphOutput(match->output)
               ? &view.node(users[0])
               : nullptr;
-      if (add && add->op_type() == "Add" && !match->shared) {
+      if (add && add->op_type() == "Add" && add->input_size() == 2 &&
+          !match->shared) {
         std::string other =
             add->input(0) == match->output ? add->input(1) : add->input(0);
         std::string why;

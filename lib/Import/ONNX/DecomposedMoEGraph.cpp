@@ -9,6 +9,7 @@
 #include "DecomposedMoE.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,18 @@
 using namespace mlir;
 
 namespace moe::onnx_import {
+
+/// The inputs the matchers read of each op they look at; a malformed node
+/// with fewer matches nothing (the op importers then report it).
+static int minimumInputs(StringRef opType) {
+  return llvm::StringSwitch<int>(opType)
+      .Cases({"ScatterElements", "ScatterND", "Where", "Slice", "OneHot"}, 3)
+      .Cases({"Add", "Sub", "Mul", "Div", "Equal", "MatMul", "Pow", "Max"}, 2)
+      .Cases(
+          {"Gather", "GatherElements", "GatherND", "Expand", "Reshape", "TopK"},
+          2)
+      .Default(1);
+}
 
 ONNXGraphView::ONNXGraphView(const onnx::GraphProto &graph, int64_t opset,
                              MLIRContext *ctx)
@@ -57,7 +70,9 @@ const onnx::NodeProto *ONNXGraphView::def(StringRef name, StringRef opType,
   if (i < 0)
     return nullptr;
   const onnx::NodeProto &n = graph.node(i);
-  if (n.op_type() != opType || !(n.domain().empty() || n.domain() == "ai.onnx"))
+  if (n.op_type() != opType ||
+      !(n.domain().empty() || n.domain() == "ai.onnx") ||
+      n.input_size() < minimumInputs(opType))
     return nullptr;
   if (index)
     *index = i;

@@ -50,7 +50,8 @@ bool matchWeightPostprocessing(const ONNXGraphView &view, RouteMatch &route,
   ArrayRef<int> users = view.users(route.weights);
   for (int user : users) {
     const onnx::NodeProto &div = view.node(user);
-    if (div.op_type() != "Div" || div.input(0) != route.weights)
+    if (div.op_type() != "Div" || div.input_size() != 2 ||
+        div.input(0) != route.weights)
       continue;
     if (!canRenormalise) {
       remarks.nearMiss(user, "the Softmax over the top-k values already "
@@ -110,7 +111,7 @@ bool matchWeightPostprocessing(const ONNXGraphView &view, RouteMatch &route,
   users = view.users(route.weights);
   if (users.size() == 1 && !view.isGraphOutput(route.weights)) {
     const onnx::NodeProto &mul = view.node(users[0]);
-    if (mul.op_type() == "Mul") {
+    if (mul.op_type() == "Mul" && mul.input_size() == 2) {
       std::string other =
           mul.input(0) == route.weights ? mul.input(1) : mul.input(0);
       std::optional<double> scale = view.scalar(other);
@@ -301,8 +302,8 @@ bool matchBiasedSelection(const ONNXGraphView &view, int topk,
   int gatherIndex = -1;
   for (int user : view.users(route.ids)) {
     const onnx::NodeProto &g = view.node(user);
-    if (g.op_type() == "GatherElements" && g.input(1) == route.ids &&
-        g.input(0) == sigmoid->output(0) &&
+    if (g.op_type() == "GatherElements" && g.input_size() == 2 &&
+        g.input(1) == route.ids && g.input(0) == sigmoid->output(0) &&
         isLastAxis(intAttribute(g, "axis", 0), view.rank(g.input(0))))
       gatherIndex = user;
   }
