@@ -55,15 +55,15 @@ struct DropTrivialGroupLimit : OpRewritePattern<RouteOp> {
   }
 };
 
-/// With softmax scoring, k = 1 and renormalisation every weight is
-/// score / score = 1 (a softmax score is at least 1/E, never 0), times
-/// `scale`. Sigmoid scores can underflow to 0, and so can the softmax score
-/// of an expert that a correction bias selected, so both are left alone.
+/// With softmax scoring, k = 1 and renormalisation without epsilon every
+/// weight is score / score = 1 (a softmax score is at least 1/E, never 0),
+/// times `scale`. Sigmoid scores can underflow to 0, and so can the softmax
+/// score of an expert that a correction bias selected, so both are left alone.
 struct FoldUnitRoutingWeights : OpRewritePattern<RouteOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RouteOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getK() != 1 || !op.getNormalize() ||
+    if (op.getK() != 1 || !op.getNormalize() || !op.getEpsilon().isZero() ||
         op.getScoring() != Scoring::softmax || op.getCorrectionBias() ||
         op.getWeights().use_empty())
       return failure();

@@ -112,6 +112,13 @@ LogicalResult RouteOp::verify() {
   double scale = getScale().convertToDouble();
   if (!std::isfinite(scale) || scale <= 0.0)
     return emitOpError("scale must be a finite positive number, got ") << scale;
+  double epsilon = getEpsilon().convertToDouble();
+  if (!std::isfinite(epsilon) || epsilon < 0.0)
+    return emitOpError("epsilon must be a finite non-negative number, got ")
+           << epsilon;
+  if (epsilon != 0.0 && !getNormalize())
+    return emitOpError("epsilon = ")
+           << epsilon << " only applies with normalize";
 
   if (getNGroup().has_value() != getTopkGroup().has_value())
     return emitOpError("n_group and topk_group must be given together");

@@ -34,8 +34,9 @@ def MoE_RouteOp : MoE_Op<"route", [Pure]> {
     - `groups G select M` restricts selection to the M best of G
       contiguous expert groups, a group's score being the sum of its two
       best expert scores (DeepSeek-V3 group-limited routing).
-    - `normalize` divides each token's k weights by their sum; `scale`
-      multiplies them afterwards (default 1.0).
+    - `normalize` divides each token's k weights by their sum, plus
+      `epsilon` (default 0.0; DeepSeek-V3 adds 1e-20); `scale` multiplies
+      them afterwards (default 1.0).
 
     Example (Mixtral: softmax, top-2, renormalised):
 
@@ -49,6 +50,7 @@ def MoE_RouteOp : MoE_Op<"route", [Pure]> {
                        I64Attr:$k,
                        MoE_ScoringAttr:$scoring,
                        UnitAttr:$normalize,
+                       DefaultValuedAttr<F64Attr, "0.0">:$epsilon,
                        DefaultValuedAttr<F64Attr, "1.0">:$scale,
                        OptionalAttr<I64Attr>:$n_group,
                        OptionalAttr<I64Attr>:$topk_group);
@@ -56,7 +58,7 @@ def MoE_RouteOp : MoE_Op<"route", [Pure]> {
   let assemblyFormat = [{
     custom<Scoring>($scoring) $logits (`bias` $correction_bias^ `:` type($correction_bias))?
     `top` $k (`groups` $n_group^ `select` $topk_group)?
-    (`normalize` $normalize^)? (`scale` $scale^)?
+    (`normalize` $normalize^)? (`epsilon` $epsilon^)? (`scale` $scale^)?
     attr-dict `:` type($logits) `->` type($ids) `,` type($weights)
   }];
   let extraClassDeclaration = [{

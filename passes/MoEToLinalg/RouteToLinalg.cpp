@@ -312,6 +312,7 @@ struct RouteOpLowering : OpConversionPattern<RouteOp> {
     Value ids = assembled[0], weights = assembled[1];
 
     double scale = op.getScale().convertToDouble();
+    double epsilon = op.getEpsilon().convertToDouble();
     if (op.getNormalize() || scale != 1.0) {
       Value sum;
       if (op.getNormalize())
@@ -327,18 +328,23 @@ struct RouteOpLowering : OpConversionPattern<RouteOp> {
         scaleMaps.push_back(perRow);
       }
       scaleMaps.push_back(full);
-      weights = generic(rewriter, loc, inputs,
-                        emptyTensor(rewriter, loc, outSizes, type), scaleMaps,
-                        {kParallel, kParallel},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value w = args[0];
-                          if (sum)
-                            w = arith::DivFOp::create(nb, nl, w, args[1]);
-                          if (scale != 1.0)
-                            w = arith::MulFOp::create(
-                                nb, nl, w, floatConstant(nb, nl, type, scale));
-                          yield(nb, nl, {w});
-                        });
+      weights = generic(
+          rewriter, loc, inputs, emptyTensor(rewriter, loc, outSizes, type),
+          scaleMaps, {kParallel, kParallel},
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value w = args[0];
+            if (sum) {
+              Value divisor = args[1];
+              if (epsilon != 0.0)
+                divisor = arith::AddFOp::create(
+                    nb, nl, divisor, floatConstant(nb, nl, type, epsilon));
+              w = arith::DivFOp::create(nb, nl, w, divisor);
+            }
+            if (scale != 1.0)
+              w = arith::MulFOp::create(nb, nl, w,
+                                        floatConstant(nb, nl, type, scale));
+            yield(nb, nl, {w});
+          });
     }
 
     rewriter.replaceOp(

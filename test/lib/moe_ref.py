@@ -147,7 +147,7 @@ def _expect_shape(name, arr, shape):
 
 
 def route(logits, k, scoring="softmax", normalize=False, scale=1.0, bias=None,
-          n_group=None, topk_group=None):
+          n_group=None, topk_group=None, epsilon=0.0):
     """moe.route: pick k experts per token.
 
     logits [T,E]; bias [E] or None.  Returns (ids [T,k] int32,
@@ -229,10 +229,12 @@ def route(logits, k, scoring="softmax", normalize=False, scale=1.0, bias=None,
             ids[t, j] = order[j]
             weights[t, j] = scores[t, order[j]]  # unbiased score
 
-    # 5. optional normalisation (no epsilon), then scaling.
+    # 5. optional normalisation (sum plus epsilon), then scaling.
+    if epsilon and not normalize:
+        raise ValueError("epsilon needs normalize")
     if normalize:
         for t in range(T):
-            s = sum(weights[t, j] for j in range(k))
+            s = sum(weights[t, j] for j in range(k)) + float(epsilon)
             for j in range(k):
                 weights[t, j] = weights[t, j] / s
     weights = weights * float(scale)
@@ -475,7 +477,7 @@ def moe_layer(tokens, logits, k, fc1, fc2, fc3=None, b1=None, b2=None,
               b3=None, activation="relu", gate_layout=None, alpha=1.0,
               beta=0.0, limit=None, scoring="softmax", normalize=False,
               scale=1.0, bias=None, n_group=None, topk_group=None,
-              shared=None):
+              shared=None, epsilon=0.0):
     """route -> dispatch -> experts -> combine (+ an optional shared expert).
 
     tokens [T,H], logits [T,E] (e.g. tokens @ gate.T computed by the caller).
@@ -491,7 +493,7 @@ def moe_layer(tokens, logits, k, fc1, fc2, fc3=None, b1=None, b2=None,
     E = fc1.shape[0]
     ids, weights = route(logits, k, scoring=scoring, normalize=normalize,
                          scale=scale, bias=bias, n_group=n_group,
-                         topk_group=topk_group)
+                         topk_group=topk_group, epsilon=epsilon)
     sorted_tokens, offsets, perm = dispatch(tokens, ids, E)
     out = experts(sorted_tokens, offsets, fc1, fc2, fc3=fc3, b1=b1, b2=b2,
                   b3=b3, activation=activation, gate_layout=gate_layout,

@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "MoEBlock.h"
 
 #include "moe/Dialect/MoE/MoEOps.h"
 
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
@@ -71,15 +71,6 @@ LogicalResult readAttributes(GraphImporter &graph, const onnx::NodeProto &node,
     }
   }
   return success();
-}
-
-/// [B, S, X] -> [B*S, X]; [T, X] unchanged.
-Value flattenTokens(OpBuilder &b, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  if (type.getRank() != 3)
-    return value;
-  return tensor::CollapseShapeOp::create(
-      b, loc, value, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
 /// The tensors of one MoE node, weights already in floats.
@@ -204,79 +195,19 @@ LogicalResult buildMoELayer(GraphImporter &graph, const onnx::NodeProto &node,
       cast<RankedTensorType>(logits.getType()).getElementType());
   if (logits.getType() != dynamicLogits)
     logits = tensor::CastOp::create(b, loc, dynamicLogits, logits);
-  auto route = RouteOp::create(
-      b, loc, routeIds, routeWeights, logits, /*correction_bias=*/Value(),
-      b.getI64IntegerAttr(attrs.k),
-      ScoringAttr::get(b.getContext(), Scoring::softmax),
-      attrs.normalize ? b.getUnitAttr() : UnitAttr(), b.getF64FloatAttr(1.0),
-      /*n_group=*/IntegerAttr(), /*topk_group=*/IntegerAttr());
+  auto route =
+      RouteOp::create(b, loc, routeIds, routeWeights, logits,
+                      /*correction_bias=*/Value(), b.getI64IntegerAttr(attrs.k),
+                      ScoringAttr::get(b.getContext(), Scoring::softmax),
+                      attrs.normalize ? b.getUnitAttr() : UnitAttr(),
+                      b.getF64FloatAttr(0.0), b.getF64FloatAttr(1.0),
+                      /*n_group=*/IntegerAttr(), /*topk_group=*/IntegerAttr());
 
-  auto rowsType =
-      RankedTensorType::get({ShapedType::kDynamic, hidden}, elementType);
-  if (tokens.getType() != rowsType)
-    tokens = tensor::CastOp::create(b, loc, rowsType, tokens);
-  auto offsetsType = RankedTensorType::get({numExperts + 1}, b.getI64Type());
-  auto permType = RankedTensorType::get({ShapedType::kDynamic}, b.getI64Type());
-  auto dispatch = DispatchOp::create(b, loc, rowsType, offsetsType, permType,
-                                     tokens, route.getIds());
-  auto experts = ExpertsOp::create(
-      b, loc, rowsType, dispatch.getSorted(), dispatch.getOffsets(), fc1,
-      fc1Bias, fc2, fc2Bias, fc3, fc3Bias,
-      ActivationAttr::get(b.getContext(), activation),
-      layout ? GateLayoutAttr::get(b.getContext(), *layout) : GateLayoutAttr(),
-      b.getF64FloatAttr(alpha), b.getF64FloatAttr(beta),
-      limit ? b.getF64FloatAttr(*limit) : FloatAttr(),
-      /*placements=*/ArrayAttr());
-  Value output =
-      CombineOp::create(b, loc, rowsType, experts.getResult(),
-                        route.getWeights(), dispatch.getPermutation());
-  if (inputType.getRank() == 3) {
-    auto outType = RankedTensorType::get(inputType.getShape(), elementType);
-    SmallVector<OpFoldResult> outputShape = {
-        tensor::getMixedSize(b, loc, input, 0),
-        tensor::getMixedSize(b, loc, input, 1), b.getIndexAttr(hidden)};
-    if (inputType.isDynamicDim(0) && inputType.isDynamicDim(1)) {
-      // LLVM 22's expand-strided-metadata crashes on an expand_shape with two
-      // dynamic sizes in one group, and memref.reshape with a dynamic shape
-      // does not lower: copy y[b * S + s, h] with a generic instead.
-      MLIRContext *ctx = b.getContext();
-      Value rows = output;
-      Value seqLen = getValueOrCreateConstantIndexOp(b, loc, outputShape[1]);
-      Value init = tensor::EmptyOp::create(b, loc, outputShape, elementType);
-      output =
-          linalg::GenericOp::create(
-              b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
-              ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)},
-              SmallVector<utils::IteratorType>(3,
-                                               utils::IteratorType::parallel),
-              [&](OpBuilder &nb, Location nl, ValueRange) {
-                Value batch = linalg::IndexOp::create(nb, nl, 0);
-                Value pos = linalg::IndexOp::create(nb, nl, 1);
-                Value h = linalg::IndexOp::create(nb, nl, 2);
-                Value row = arith::AddIOp::create(
-                    nb, nl, arith::MulIOp::create(nb, nl, batch, seqLen), pos);
-                Value v =
-                    tensor::ExtractOp::create(nb, nl, rows, ValueRange{row, h});
-                linalg::YieldOp::create(nb, nl, v);
-              })
-              .getResult(0);
-    } else {
-      // A static [B, S, H] needs a static [B*S, H] to expand from.
-      if (outType.hasStaticShape())
-        output = tensor::CastOp::create(
-            b, loc,
-            RankedTensorType::get(
-                {inputType.getDimSize(0) * inputType.getDimSize(1), hidden},
-                elementType),
-            output);
-      output = tensor::ExpandShapeOp::create(
-          b, loc, outType, output, ArrayRef<ReassociationIndices>{{0, 1}, {2}},
-          outputShape);
-    }
-  } else if (output.getType() != inputType) {
-    // The graph's static token count, as declared.
-    output = tensor::CastOp::create(b, loc, inputType, output);
-  }
+  ExpertFFN ffn{fc1,        fc1Bias, fc2,   fc2Bias, fc3,  fc3Bias,
+                activation, layout,  alpha, beta,    limit};
+  Value output = buildRoutedExperts(b, loc, tokens, route.getIds(),
+                                    route.getWeights(), ffn);
+  output = restoreTokenShape(b, loc, output, input);
   graph.define(node.output(0), output);
   return success();
 }

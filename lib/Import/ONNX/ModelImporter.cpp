@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DecomposedMoE.h"
 #include "GraphImporter.h"
 #include "OpImporters.h"
 
@@ -179,9 +180,22 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
         tensor.name(),
         arith::ConstantOp::create(builder, fileLoc, cast<TypedAttr>(value)));
   }
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    if (failed(importer.importNode(node, static_cast<int>(index))))
+  // Decomposed MoE blocks become moe ops at their last node; the nodes they
+  // cover are not imported one by one.
+  int64_t defaultOpset = importer.opsets.lookup("");
+  DecomposedMoEImporter decomposed(importer, graph,
+                                   defaultOpset ? defaultOpset : 1);
+  decomposed.findBlocks();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    int i = static_cast<int>(index);
+    if (decomposed.covers(i)) {
+      if (failed(decomposed.importAt(i)))
+        return nullptr;
+      continue;
+    }
+    if (failed(importer.importNode(node, i)))
       return nullptr;
+  }
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
@@ -194,6 +208,7 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     results.push_back(it->second);
   }
   func::ReturnOp::create(builder, fileLoc, results);
+  decomposed.eraseDeadWeights();
   func.setFunctionType(
       builder.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
   for (auto [index, output] : llvm::enumerate(graph.output()))

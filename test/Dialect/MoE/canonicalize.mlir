@@ -130,6 +130,19 @@ func.func @unit_weights_dynamic(%logits: tensor<?x8xf32>) -> (tensor<?x1xi32>, t
 
 // -----
 
+// With an epsilon the weight is score / (score + epsilon), not 1.
+// CHECK-LABEL: func.func @unit_weights_epsilon(
+// CHECK-NOT: linalg.fill
+// CHECK: %[[IDS:.*]], %[[W:.*]] = moe.route softmax %{{.*}} top 1 normalize epsilon 1.000000e-01
+// CHECK: return %[[IDS]], %[[W]]
+func.func @unit_weights_epsilon(%logits: tensor<?x8xf32>) -> (tensor<?x1xi32>, tensor<?x1xf32>) {
+  %ids, %w = moe.route softmax %logits top 1 normalize epsilon 0.1
+      : tensor<?x8xf32> -> tensor<?x1xi32>, tensor<?x1xf32>
+  return %ids, %w : tensor<?x1xi32>, tensor<?x1xf32>
+}
+
+// -----
+
 // Static tokens, a scale in the element type; unused ids then leave nothing.
 // CHECK-LABEL: func.func @unit_weights_scaled_static(
 // CHECK-NOT: tensor.dim

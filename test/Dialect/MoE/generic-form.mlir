@@ -5,8 +5,8 @@
 // RUN: moe-opt %s --mlir-print-op-generic | FileCheck %s
 
 // CHECK-LABEL: sym_name = "route"
-// CHECK: "moe.route"(%{{[^,]*}}) <{k = 2 : i64, normalize, scale = 1.000000e+00 : f64, scoring = #moe<scoring softmax>}> : (tensor<?x8xf32>) -> (tensor<?x2xi32>, tensor<?x2xf32>)
-// CHECK: "moe.route"(%{{[^,]*}}, %{{[^)]*}}) <{k = 8 : i64, n_group = 8 : i64, scale = 2.500000e+00 : f64, scoring = #moe<scoring sigmoid>, topk_group = 4 : i64}> : (tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x8xi64>, tensor<?x8xf32>)
+// CHECK: "moe.route"(%{{[^,]*}}) <{epsilon = 0.000000e+00 : f64, k = 2 : i64, normalize, scale = 1.000000e+00 : f64, scoring = #moe<scoring softmax>}> : (tensor<?x8xf32>) -> (tensor<?x2xi32>, tensor<?x2xf32>)
+// CHECK: "moe.route"(%{{[^,]*}}, %{{[^)]*}}) <{epsilon = 0.000000e+00 : f64, k = 8 : i64, n_group = 8 : i64, scale = 2.500000e+00 : f64, scoring = #moe<scoring sigmoid>, topk_group = 4 : i64}> : (tensor<?x256xf32>, tensor<256xf32>) -> (tensor<?x8xi64>, tensor<?x8xf32>)
 func.func @route(%l: tensor<?x8xf32>, %l2: tensor<?x256xf32>, %b: tensor<256xf32>) {
   %ids, %w = moe.route softmax %l top 2 normalize : tensor<?x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
   %ids2, %w2 = moe.route sigmoid %l2 bias %b : tensor<256xf32> top 8 groups 8 select 4 scale 2.5

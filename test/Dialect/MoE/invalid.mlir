@@ -152,6 +152,22 @@ func.func @route_bias_element_type(%l: tensor<?x8xf32>, %b: tensor<8xbf16>) {
 
 // -----
 
+func.func @route_epsilon_negative(%l: tensor<?x8xf32>) {
+  // expected-error @+1 {{epsilon must be a finite non-negative number, got -1.000000e-06}}
+  %ids, %w = moe.route softmax %l top 2 normalize epsilon -1.0e-6 : tensor<?x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
+  return
+}
+
+// -----
+
+func.func @route_epsilon_without_normalize(%l: tensor<?x8xf32>) {
+  // expected-error @+1 {{epsilon = 1.000000e-06 only applies with normalize}}
+  %ids, %w = moe.route softmax %l top 2 epsilon 1.0e-6 : tensor<?x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>
+  return
+}
+
+// -----
+
 func.func @route_scale_zero(%l: tensor<?x8xf32>) {
   // expected-error @+1 {{scale must be a finite positive number, got 0}}
   %ids, %w = moe.route softmax %l top 2 scale 0.0 : tensor<?x8xf32> -> tensor<?x2xi32>, tensor<?x2xf32>

@@ -18,6 +18,14 @@ func.func @route_softmax(%logits: tensor<?x8xf32>) -> (tensor<?x2xi32>, tensor<?
   return %ids, %w : tensor<?x2xi32>, tensor<?x2xf32>
 }
 
+// CHECK-LABEL: func.func @route_epsilon(
+// CHECK: moe.route sigmoid %{{.*}} top 2 normalize epsilon 9.9999999999999995E-21 scale 2.500000e+00 : tensor<?x8xf32>
+func.func @route_epsilon(%logits: tensor<?x8xf32>) -> (tensor<?x2xi64>, tensor<?x2xf32>) {
+  %ids, %w = moe.route sigmoid %logits top 2 normalize epsilon 1.0e-20 scale 2.5
+      : tensor<?x8xf32> -> tensor<?x2xi64>, tensor<?x2xf32>
+  return %ids, %w : tensor<?x2xi64>, tensor<?x2xf32>
+}
+
 // CHECK-LABEL: func.func @route_sigmoid_i64_static(
 // CHECK-SAME: %[[L:.*]]: tensor<3x8xf32>
 // CHECK: moe.route sigmoid %[[L]] top 4 : tensor<3x8xf32> -> tensor<3x4xi64>, tensor<3x4xf32>

@@ -160,6 +160,23 @@ func.func @deepseek(%logits: tensor<4x8xf32>, %bias: tensor<8xf32>) -> (tensor<4
 }
 
 //===----------------------------------------------------------------------===//
+// epsilon: the divisor is the sum plus epsilon.
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func.func @normalize_epsilon(
+// CHECK: %[[WSUM:[^ ]*]] = linalg.generic {{.*}} ins(%{{[^ ]*}} : tensor<4x2xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WSUM]] : tensor<4x2xf32>, tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[X:[^:]*]]: f32, %[[SUM:[^:]*]]: f32, %{{[^:]*}}: f32):
+// CHECK-NEXT:   %[[EPS:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT:   %[[D:.*]] = arith.addf %[[SUM]], %[[EPS]] : f32
+// CHECK-NEXT:   arith.divf %[[X]], %[[D]] : f32
+func.func @normalize_epsilon(%logits: tensor<4x8xf32>) -> (tensor<4x2xi64>, tensor<4x2xf32>) {
+  %ids, %w = moe.route sigmoid %logits top 2 normalize epsilon 0.5
+      : tensor<4x8xf32> -> tensor<4x2xi64>, tensor<4x2xf32>
+  return %ids, %w : tensor<4x2xi64>, tensor<4x2xf32>
+}
+
+//===----------------------------------------------------------------------===//
 // Groups of one expert: the group score is the expert's score (no sum).
 //===----------------------------------------------------------------------===//
 

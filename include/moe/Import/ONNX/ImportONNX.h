@@ -26,6 +26,9 @@ namespace moe {
 struct ONNXImportOptions {
   /// Name of the function the graph becomes.
   std::string entryName = "main_graph";
+  /// Emit a remark where a decomposed MoE pattern almost matches (and is
+  /// imported op by op) saying why, and where one matches.
+  bool remarks = false;
 };
 
 /// The dialects an imported module uses.

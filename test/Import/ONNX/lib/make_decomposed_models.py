@@ -1,0 +1,397 @@
+#!/usr/bin/python3
+"""Writes MoE blocks spelled with standard ONNX ops (decomposed exports).
+
+    make_decomposed_models.py --out DIR --form F [--activation A]
+        [--variant V] [--seed S] [--tokens T] [--hidden H] [--inter I]
+        [--experts E] [--k K] [--bias 0|1]
+
+forms (what the importer should recognise):
+  routing   Softmax -> TopK -> Div(values, ReduceSum(values)); outputs the
+            weights (in TopK's order, so they also check the selection)
+  loop      per-expert loop: Equal(ids, e) -> NonZero -> Gather token rows
+            -> expert MLP -> * routing weight -> ScatterElements(add)
+  dense     every expert on every token, times its dense weight column
+            (ReduceSum(weights * Cast(Equal(ids, e)))), summed with Add
+activations (expert MLP, MatMul weights [in, out] as initializers):
+  relu, gelu (erf form), gelu_tanh (tanh form with Pow), silu
+  (x*Sigmoid(x)), swiglu (silu(x W1) * (x W3)), identity
+variants (comma separated):
+  topk-softmax    routing is Softmax over TopK of the logits
+  no-renorm       routing keeps the top-k softmax scores as they are
+  onehot          loop: expert mask from Gather(Transpose(OneHot(ids)), e)
+  dense-weight    loop: routing weight from the dense column, not GatherND
+  scatternd       loop: accumulate with ScatterND(add)
+  scatter-matrix  dense: columns sliced out of ScatterElements(zeros, ids,
+                  weights, axis 1)
+  batched         dense: stacked [E, H, I] weights, one broadcast MatMul
+                  per layer, ReduceSum over the expert axis
+  epsilon         renormalisation divides by sum + --epsilon (default 1e-6)
+routing (--routing):
+  softmax         as above
+  deepseek        DeepSeek-V3: Sigmoid, + correction bias for selection,
+                  Reshape to --groups groups, TopK(2) ReduceSum group scores,
+                  TopK(--topk-group), ScatterElements group mask, Where,
+                  TopK(k), GatherElements of the unbiased scores, Div by
+                  sum + --epsilon (1e-20), Mul --scale (2.5)
+--shared 1 adds a shared expert (a SwiGLU MLP on every token) to the output.
+near misses (imported op by op, with a remark):
+  softmax-axis0   Softmax over the token axis
+  wrong-sum       the top-k values divided by the sum of all scores
+  clamp           renormalisation divides by Max(sum, 1e-6)
+  negative-bias   deepseek: a bias below 0, so the 0 that masked experts
+                  get can outrank kept ones
+  nonconst-weight expert 3's fc1 is a graph input
+  outside-use     the softmax scores are also a graph output
+
+writes DIR/model.onnx (opset 17, graph inputs `input` [T, H] and
+`router_logits` [T, E], output `output`), DIR/NAME.npy per graph input and
+DIR/config.json (graph inputs and outputs, as run_harness.py and compare.py
+read them).  Router logits are a random permutation of E levels per token
+with gaps of at least 3/E, so no top-k choice is a near tie.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+ACTIVATIONS = ("relu", "gelu", "gelu_tanh", "silu", "swiglu", "identity")
+VARIANTS = ("topk-softmax", "no-renorm", "onehot", "dense-weight", "scatternd",
+            "scatter-matrix", "softmax-axis0", "wrong-sum", "epsilon", "clamp",
+            "negative-bias", "batched",
+            "nonconst-weight", "outside-use")
+
+
+class Graph:
+    def __init__(self):
+        self.nodes, self.inits, self.count = [], [], 0
+        self.consts = {}
+
+    def name(self, base):
+        self.count += 1
+        return "%s_%d" % (base, self.count)
+
+    def op(self, op, inputs, n_out=1, **attrs):
+        outs = [self.name(op.lower()) for _ in range(n_out)]
+        self.nodes.append(helper.make_node(op, inputs, outs,
+                                           name=self.name(op), **attrs))
+        return outs[0] if n_out == 1 else outs
+
+    def init(self, name, array):
+        self.inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def const(self, value, dtype=np.float32):
+        """A shared scalar (or list) initializer."""
+        key = (repr(value), np.dtype(dtype).str)
+        if key not in self.consts:
+            self.consts[key] = self.init(self.name("c"),
+                                         np.array(value, dtype=dtype))
+        return self.consts[key]
+
+
+def activation(g, act, a, x, w3):
+    if act == "relu":
+        return g.op("Relu", [a])
+    if act == "identity":
+        return a
+    if act == "silu":
+        return g.op("Mul", [a, g.op("Sigmoid", [a])])
+    if act == "swiglu":
+        lin = g.op("MatMul", [x, w3])
+        return g.op("Mul", [g.op("Mul", [a, g.op("Sigmoid", [a])]), lin])
+    if act == "gelu":
+        erf = g.op("Erf", [g.op("Div", [a, g.const(math.sqrt(2.0))])])
+        return g.op("Mul", [g.op("Mul", [a, g.const(0.5)]),
+                            g.op("Add", [g.const(1.0), erf])])
+    if act == "gelu_tanh":
+        cube = g.op("Mul", [g.const(0.044715),
+                            g.op("Pow", [a, g.const(3.0)])])
+        inner = g.op("Mul", [g.const(math.sqrt(2.0 / math.pi)),
+                             g.op("Add", [a, cube])])
+        return g.op("Mul", [g.op("Mul", [g.const(0.5), a]),
+                            g.op("Add", [g.op("Tanh", [inner]),
+                                         g.const(1.0)])])
+    raise ValueError(act)
+
+
+def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays, act=None):
+    H, I = cfg["hidden"], cfg["inter"]
+    act = act or cfg["activation"]
+    w1 = rng.normal(0, 1 / math.sqrt(H), (H, I)).astype(np.float32)
+    w2 = rng.normal(0, 1 / math.sqrt(I), (I, H)).astype(np.float32)
+    w3 = rng.normal(0, 1 / math.sqrt(H), (H, I)).astype(np.float32)
+    name1 = "expert%s_fc1" % e
+    if "nonconst-weight" in cfg["variants"] and e == min(3, cfg["experts"] - 1):
+        graph_inputs.append(helper.make_tensor_value_info(
+            name1, TensorProto.FLOAT, [H, I]))
+        arrays[name1] = w1
+    else:
+        g.init(name1, w1)
+    a = g.op("MatMul", [x, name1])
+    if cfg["bias"]:
+        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, rng.normal(
+            0, 0.1, I).astype(np.float32))])
+    w3name = g.init("expert%s_fc3" % e, w3) if act == "swiglu" else None
+    h = activation(g, act, a, x, w3name)
+    y = g.op("MatMul", [h, g.init("expert%s_fc2" % e, w2)])
+    if cfg["bias"]:
+        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, rng.normal(
+            0, 0.1, H).astype(np.float32)), y])
+    return y
+
+
+def deepseek_routing(g, cfg, logits, rng):
+    """DeepSeek-V3's grouped sigmoid routing (HF modeling_deepseek, noaux_tc)
+    as torch.onnx writes it: (ids, weights)."""
+    E, G, TG, k = cfg["experts"], cfg["groups"], cfg["topk_group"], cfg["k"]
+    S = E // G
+    i64 = lambda v: g.const(v, np.int64)  # noqa: E731
+    scores = g.op("Sigmoid", [logits])
+    low = -0.2 if "negative-bias" in cfg["variants"] else 0.0
+    bias = g.init("e_score_correction_bias",
+                  rng.uniform(low, 0.1, E).astype(np.float32))
+    choice = g.op("Add", [scores, bias])
+    top2 = g.op("TopK", [g.op("Reshape", [choice, i64([-1, G, S])]),
+                         i64([2])], n_out=2, axis=-1)[0]
+    gscore = g.op("ReduceSum", [top2, i64([-1])], keepdims=0)
+    gidx = g.op("TopK", [gscore, i64([TG])], n_out=2, axis=-1, sorted=0)[1]
+    fill = lambda shape_of, v: g.op(  # noqa: E731
+        "ConstantOfShape", [g.op("Shape", [shape_of])],
+        value=helper.make_tensor("v", TensorProto.FLOAT, [1], [v]))
+    gmask = g.op("ScatterElements", [fill(gscore, 0.0), gidx,
+                                     fill(gidx, 1.0)], axis=1)
+    smask = g.op("Reshape", [g.op("Expand", [
+        g.op("Unsqueeze", [gmask, i64([-1])]), i64([1, 1, S])]),
+        i64([-1, E])])
+    masked = g.op("Where", [g.op("Cast", [smask], to=TensorProto.BOOL),
+                            choice, g.const(0.0)])
+    ids = g.op("TopK", [masked, i64([k])], n_out=2, axis=-1, sorted=0)[1]
+    w = g.op("GatherElements", [scores, ids], axis=1)
+    total = g.op("Add", [g.op("ReduceSum", [w, i64([-1])], keepdims=1),
+                         g.const(cfg["epsilon"])])
+    w = g.op("Div", [w, total])
+    return ids, g.op("Mul", [w, g.const(cfg["scale"])])
+
+
+def routing(g, cfg, logits, outputs, rng):
+    """(ids [T, k] int64, weights [T, k])."""
+    v = cfg["variants"]
+    if cfg["routing"] == "deepseek":
+        return deepseek_routing(g, cfg, logits, rng)
+    k = g.const([cfg["k"]], np.int64)
+    last = g.const([-1], np.int64)
+    if "topk-softmax" in v:
+        vals, ids = g.op("TopK", [logits, k], n_out=2, axis=-1)
+        return ids, g.op("Softmax", [vals], axis=-1)
+    probs = g.op("Softmax", [logits], axis=0 if "softmax-axis0" in v else -1)
+    if "outside-use" in v:
+        outputs.append(("probs", probs))
+    vals, ids = g.op("TopK", [probs, k], n_out=2, axis=-1)
+    if "no-renorm" in v:
+        return ids, vals
+    if "wrong-sum" in v:
+        total = g.op("ReduceSum", [probs, last], keepdims=1)
+        return ids, g.op("Div", [vals, total])
+    total = g.op("ReduceSum", [vals, last], keepdims=1)
+    if "epsilon" in v:
+        total = g.op("Add", [total, g.const(cfg["epsilon"])])
+    if "clamp" in v:
+        total = g.op("Max", [total, g.const(1e-6)])
+    return ids, g.op("Div", [vals, total])
+
+
+def dense_column(g, cfg, e, ids, weights, matrix):
+    """Expert e's routing weights as a [T, 1] column."""
+    if matrix is not None:
+        return g.op("Slice", [matrix, g.const([e], np.int64),
+                              g.const([e + 1], np.int64),
+                              g.const([1], np.int64)])
+    mask = g.op("Equal", [ids, g.const(e, np.int64)])
+    return g.op("ReduceSum", [g.op("Mul", [weights, g.op(
+        "Cast", [mask], to=TensorProto.FLOAT)]), g.const([-1], np.int64)],
+        keepdims=1)
+
+
+def build(cfg, seed):
+    rng = np.random.default_rng(seed)
+    T, H, E, k = cfg["tokens"], cfg["hidden"], cfg["experts"], cfg["k"]
+    v = cfg["variants"]
+    g = Graph()
+    x, logits = "input", "router_logits"
+    graph_inputs = [
+        helper.make_tensor_value_info(x, TensorProto.FLOAT, ["tokens", H]),
+        helper.make_tensor_value_info(logits, TensorProto.FLOAT,
+                                      ["tokens", E])]
+    arrays = {x: rng.normal(0, 1, (T, H)).astype(np.float32)}
+    levels = np.linspace(-3.0, 3.0, E)
+    arrays[logits] = np.stack([rng.permutation(levels) for _ in range(T)]
+                              ).astype(np.float32)
+    outputs = []
+    ids, weights = routing(g, cfg, logits, outputs, rng)
+
+    if cfg["form"] == "routing":
+        outputs = [("output", weights)] + outputs
+    elif cfg["form"] == "dense" and "batched" in v:
+        # Stacked [E, in, out] weights; MatMul broadcasts the tokens over
+        # the experts; a [E, T, 1] weight column per expert; ReduceSum over
+        # the expert axis.
+        zeros = g.op("ConstantOfShape", [g.op("Shape", [logits])],
+                     value=helper.make_tensor("z", TensorProto.FLOAT, [1],
+                                              [0.0]))
+        matrix = g.op("ScatterElements", [zeros, ids, weights], axis=1)
+        I = cfg["inter"]
+        w1 = g.init("experts_fc1", rng.normal(0, 1 / math.sqrt(H), (
+            E, H, I)).astype(np.float32))
+        w2 = g.init("experts_fc2", rng.normal(0, 1 / math.sqrt(I), (
+            E, I, H)).astype(np.float32))
+        w3 = g.init("experts_fc3", rng.normal(0, 1 / math.sqrt(H), (
+            E, H, I)).astype(np.float32))
+        a = g.op("MatMul", [x, w1])
+        if cfg["bias"]:
+            a = g.op("Add", [a, g.init("experts_fc1_bias", rng.normal(
+                0, 0.1, (E, 1, I)).astype(np.float32))])
+        h = activation(g, cfg["activation"], a, x, w3)
+        y = g.op("MatMul", [h, w2])
+        if cfg["bias"]:
+            y = g.op("Add", [y, g.init("experts_fc2_bias", rng.normal(
+                0, 0.1, (E, 1, H)).astype(np.float32))])
+        col = g.op("Unsqueeze", [g.op("Transpose", [matrix], perm=[1, 0]),
+                                 g.const([-1], np.int64)])
+        outputs.insert(0, ("output", g.op("ReduceSum", [
+            g.op("Mul", [y, col]), g.const([0], np.int64)], keepdims=0)))
+    elif cfg["form"] == "dense":
+        matrix = None
+        if "scatter-matrix" in v:
+            zeros = g.op("ConstantOfShape", [g.op("Shape", [logits])],
+                         value=helper.make_tensor("z", TensorProto.FLOAT,
+                                                  [1], [0.0]))
+            matrix = g.op("ScatterElements", [zeros, ids, weights], axis=1)
+        acc = None
+        for e in range(E):
+            y = expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays)
+            term = g.op("Mul", [y, dense_column(g, cfg, e, ids, weights,
+                                                matrix)])
+            acc = term if acc is None else g.op("Add", [acc, term])
+        outputs.insert(0, ("output", acc))
+    elif cfg["form"] == "loop":
+        acc = g.op("ConstantOfShape", [g.op("Shape", [x])],
+                   value=helper.make_tensor("z", TensorProto.FLOAT, [1],
+                                            [0.0]))
+        onehot = None
+        if "onehot" in v:
+            onehot = g.op("Transpose", [g.op("OneHot", [
+                ids, g.const(E, np.int64), g.const([0, 1], np.int64)])],
+                perm=[2, 1, 0])
+        for e in range(E):
+            if onehot is not None:
+                mask = g.op("Gather", [onehot, g.const(e, np.int64)], axis=0)
+                token_row = 1
+            else:
+                mask = g.op("Equal", [ids, g.const(e, np.int64)])
+                token_row = 0
+            sel = g.op("NonZero", [mask])
+            tok = g.op("Gather", [sel, g.const(token_row, np.int64)], axis=0)
+            y = expert_mlp(g, cfg, rng, e, g.op("Gather", [x, tok], axis=0),
+                           graph_inputs, arrays)
+            if "dense-weight" in v:
+                col = dense_column(g, cfg, e, ids, weights, None)
+                w = g.op("Gather", [col, tok], axis=0)
+            else:
+                src = weights if token_row == 0 else g.op("Transpose",
+                                                          [weights])
+                w = g.op("Unsqueeze", [g.op("GatherND", [
+                    src, g.op("Transpose", [sel])]), g.const([-1], np.int64)])
+            upd = g.op("Mul", [y, w])
+            tcol = g.op("Unsqueeze", [tok, g.const([1], np.int64)])
+            if "scatternd" in v:
+                acc = g.op("ScatterND", [acc, tcol, upd], reduction="add")
+            else:
+                idx = g.op("Expand", [tcol, g.op("Shape", [upd])])
+                acc = g.op("ScatterElements", [acc, idx, upd], axis=0,
+                           reduction="add")
+        outputs.insert(0, ("output", acc))
+    else:
+        raise ValueError(cfg["form"])
+
+    if cfg["shared"]:
+        shared = expert_mlp(g, cfg, rng, "shared", x, graph_inputs, arrays,
+                            act="swiglu")
+        outputs[0] = ("output", g.op("Add", [outputs[0][1], shared]))
+
+    # Name the outputs as the graph does.
+    out_infos = []
+    for name, value in outputs:
+        for node in g.nodes:
+            node.output[:] = [name if o == value else o for o in node.output]
+            node.input[:] = [name if i == value else i for i in node.input]
+        out_infos.append(helper.make_tensor_value_info(name,
+                                                       TensorProto.FLOAT,
+                                                       None))
+    graph = helper.make_graph(g.nodes, "decomposed_moe", graph_inputs,
+                              out_infos, g.inits)
+    model = helper.make_model(graph, opset_imports=[
+        helper.make_opsetid("", 17)], producer_name="make_decomposed_models")
+    model.ir_version = 8
+    model = onnx.shape_inference.infer_shapes(model)
+    onnx.checker.check_model(model)
+    return model, arrays, [n for n, _ in outputs]
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", required=True)
+    p.add_argument("--form", required=True, choices=("routing", "loop",
+                                                     "dense"))
+    p.add_argument("--activation", default="relu", choices=ACTIVATIONS)
+    p.add_argument("--variant", default="")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--tokens", type=int, default=7)
+    p.add_argument("--hidden", type=int, default=16)
+    p.add_argument("--inter", type=int, default=24)
+    p.add_argument("--experts", type=int, default=4)
+    p.add_argument("--k", type=int, default=2)
+    p.add_argument("--bias", type=int, default=0)
+    p.add_argument("--routing", default="softmax",
+                   choices=("softmax", "deepseek"))
+    p.add_argument("--groups", type=int, default=4)
+    p.add_argument("--topk-group", type=int, default=2)
+    p.add_argument("--scale", type=float, default=2.5)
+    p.add_argument("--epsilon", type=float, default=None)
+    p.add_argument("--shared", type=int, default=0)
+    a = p.parse_args(argv)
+    if a.epsilon is None:
+        a.epsilon = 1e-20 if a.routing == "deepseek" else 1e-6
+    variants = [s for s in a.variant.split(",") if s]
+    for s in variants:
+        if s not in VARIANTS:
+            p.error("unknown variant %r; one of %s" % (s, ", ".join(VARIANTS)))
+    cfg = {"form": a.form, "activation": a.activation, "variants": variants,
+           "tokens": a.tokens, "hidden": a.hidden, "inter": a.inter,
+           "experts": a.experts, "k": a.k, "bias": a.bias,
+           "routing": a.routing, "groups": a.groups,
+           "topk_group": a.topk_group, "scale": a.scale,
+           "epsilon": a.epsilon, "shared": a.shared}
+    model, arrays, outs = build(cfg, a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    onnx.save(model, os.path.join(a.out, "model.onnx"))
+    inputs = [i.name for i in model.graph.input]
+    for n in inputs:
+        np.save(os.path.join(a.out, n + ".npy"), arrays[n])
+    cfg["seed"] = a.seed
+    cfg["graph_inputs"] = [{"name": n, "shape": list(arrays[n].shape),
+                            "file": n + ".npy"} for n in inputs]
+    cfg["graph_outputs"] = [{"name": n} for n in outs]
+    with open(os.path.join(a.out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2, sort_keys=True)
+        f.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
