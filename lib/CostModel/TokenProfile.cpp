@@ -296,7 +296,6 @@ uint64_t drawBelow(std::mt19937_64 &rng, uint64_t bound) {
   }
 }
 
-
 /// One draw by inverse CDF over the ranks not yet `taken`. The fallbacks
 /// cover rounding (target at the very top of the CDF) and weights that
 /// underflowed to zero (a steep zipf): then the most popular free rank.

@@ -1,4 +1,5 @@
-//===- ExportArtifact.h - compiled IR to a .moeb artifact --------*- C++ -*-===//
+//===- ExportArtifact.h - compiled IR to a .moeb artifact --------*- C++
+//-*-===//
 //
 // The output of `moe-opt --moe-compile` (host code in the LLVM dialect, the
 // module's `moe.entry`, `moe.layers` and `moe.defaults`) becomes the

@@ -19,33 +19,13 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import make_op_models  # noqa: E402
-from ort_sweep import run  # noqa: E402
+from ort_sweep import compile_and_compare  # noqa: E402
 
 
 def check_one(name, seed, args):
     model = os.path.join(args.work, "%s-%d" % (name, seed))
     make_op_models.write(model, name, seed)
-    py = sys.executable
-    run(["node", os.path.join(HERE, "ort_run.js"), model, args.ort],
-        what="ONNX Runtime")
-    imported = os.path.join(model, "imported.mlir")
-    run([os.path.join(args.tools, "moe-translate"), "--import-onnx",
-         os.path.join(model, "model.onnx"), "-o", imported],
-        what="moe-translate --import-onnx")
-    harness = run([py, os.path.join(HERE, "run_harness.py"), imported, model],
-                  what="run_harness")
-    lowered = run([os.path.join(args.tools, "moe-opt"), "-",
-                   "--moe-host-pipeline"], stdin=harness,
-                  what="moe-opt --moe-host-pipeline")
-    lib = os.path.join(args.llvm, "lib")
-    printed = run(["stdbuf", "-oL", os.path.join(args.llvm, "bin",
-                                                 "mlir-runner"),
-                   "-e", "main", "-entry-point-result=void",
-                   "-shared-libs=" + os.path.join(lib, "libmlir_runner_utils.so")
-                   + "," + os.path.join(lib, "libmlir_c_runner_utils.so")],
-                  stdin=lowered, what="mlir-runner")
-    out = run([py, os.path.join(HERE, "compare.py"), model], stdin=printed,
-              what="compare").decode().strip()
+    out = compile_and_compare(model, args)
     return "%d outputs ok" % len(out.splitlines())
 
 

@@ -45,12 +45,11 @@ def quantized_args(seed):
     return args + (["--block-size", str(block)] if block else [])
 
 
-def check_one(seed, args):
-    model = os.path.join(args.work, f"seed{seed}")
+def compile_and_compare(model, args):
+    """ORT's output, then import -> run_harness -> moe-host-pipeline ->
+    mlir-runner -> compare.py on the model in directory `model`; returns
+    compare.py's report."""
     py = sys.executable
-    extra = quantized_args(seed) if args.quantize else []
-    run([py, os.path.join(HERE, "make_moe_model.py"), "--out", model,
-         "--random-config", str(seed)] + extra, what="make_moe_model")
     run(["node", os.path.join(HERE, "ort_run.js"), model, args.ort],
         what="ONNX Runtime")
     imported = os.path.join(model, "imported.mlir")
@@ -69,8 +68,16 @@ def check_one(seed, args):
                    "-shared-libs=" + os.path.join(lib, "libmlir_runner_utils.so")
                    + "," + os.path.join(lib, "libmlir_c_runner_utils.so")],
                   stdin=lowered, what="mlir-runner")
-    return run([py, os.path.join(HERE, "compare.py"), model], stdin=printed,
-               what="compare").decode().strip()
+    return run([sys.executable, os.path.join(HERE, "compare.py"), model],
+               stdin=printed, what="compare").decode().strip()
+
+
+def check_one(seed, args):
+    model = os.path.join(args.work, f"seed{seed}")
+    extra = quantized_args(seed) if args.quantize else []
+    run([sys.executable, os.path.join(HERE, "make_moe_model.py"), "--out",
+         model, "--random-config", str(seed)] + extra, what="make_moe_model")
+    return compile_and_compare(model, args)
 
 
 def main():
