@@ -231,21 +231,6 @@ private:
     Value tokens = op.getTokens();
     OpFoldResult hidden = tensor::getMixedSize(b, loc, tokens, 1);
     ActivationSpec activation = getActivationSpec(op);
-    auto slice = [&](OpBuilder &nb, Location nl, Value stacked,
-                     Value expert) -> Value {
-      if (!stacked)
-        return Value();
-      auto type = cast<RankedTensorType>(stacked.getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(), nb.getIndexAttr(0));
-      offsets[0] = expert;
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(nb, nl, stacked);
-      sizes[0] = nb.getIndexAttr(1);
-      SmallVector<OpFoldResult> strides(type.getRank(), nb.getIndexAttr(1));
-      auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
-                                             type.getElementType());
-      return tensor::ExtractSliceOp::create(nb, nl, sliceType, stacked, offsets,
-                                            sizes, strides);
-    };
     auto loop = scf::ForOp::create(
         b, loc, indexConstant(b, loc, 0),
         indexConstant(b, loc, op.getNumExperts()), indexConstant(b, loc, 1),
@@ -274,12 +259,13 @@ private:
                                                      ib.getIndexAttr(1)};
                 Value rows = tensor::ExtractSliceOp::create(
                     ib, il, tokens, offs, sizes, strides);
-                ExpertWeights weights{slice(ib, il, op.getFc1Weights(), e),
-                                      slice(ib, il, op.getFc1Bias(), e),
-                                      slice(ib, il, op.getFc2Weights(), e),
-                                      slice(ib, il, op.getFc2Bias(), e),
-                                      slice(ib, il, op.getFc3Weights(), e),
-                                      slice(ib, il, op.getFc3Bias(), e)};
+                ExpertWeights weights{
+                    expertSlice(ib, il, op.getFc1Weights(), e),
+                    expertSlice(ib, il, op.getFc1Bias(), e),
+                    expertSlice(ib, il, op.getFc2Weights(), e),
+                    expertSlice(ib, il, op.getFc2Bias(), e),
+                    expertSlice(ib, il, op.getFc3Weights(), e),
+                    expertSlice(ib, il, op.getFc3Bias(), e)};
                 Value y = buildExpertFFN(ib, il, rows, weights, activation);
                 Value updated = tensor::InsertSliceOp::create(
                     ib, il, y, iter[0], offs, sizes, strides);

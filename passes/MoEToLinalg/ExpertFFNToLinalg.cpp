@@ -179,9 +179,6 @@ Value buildExpertFFN(OpBuilder &b, Location loc, Value tokens,
   return matmulTransposed(b, loc, activated, weights.fc2, weights.fc2Bias);
 }
 
-namespace {
-
-/// Rank-reduced slice of expert `expert` from an [E, ...] tensor.
 Value expertSlice(OpBuilder &b, Location loc, Value stacked, Value expert) {
   if (!stacked)
     return Value();
@@ -196,6 +193,8 @@ Value expertSlice(OpBuilder &b, Location loc, Value stacked, Value expert) {
   return tensor::ExtractSliceOp::create(b, loc, sliceType, stacked, offsets,
                                         sizes, strides);
 }
+
+namespace {
 
 struct ExpertsOpLowering : MoELoweringPattern<ExpertsOp> {
   using MoELoweringPattern::MoELoweringPattern;

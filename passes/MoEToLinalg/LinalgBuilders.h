@@ -86,6 +86,11 @@ void emitEqualityCheck(mlir::OpBuilder &b, mlir::Location loc,
                        const MoEToLinalgOptions &options, mlir::Value lhs,
                        mlir::Value rhs, llvm::StringRef message);
 
+/// The rank-reduced slice of expert `expert` from an [E, ...] tensor; null
+/// for a null `stacked`.
+mlir::Value expertSlice(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value stacked, mlir::Value expert);
+
 /// The FFN of one expert (or of a dense/shared expert) on 2-D operands.
 struct ExpertWeights {
   mlir::Value fc1, fc1Bias, fc2, fc2Bias, fc3, fc3Bias;

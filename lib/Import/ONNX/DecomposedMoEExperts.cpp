@@ -75,6 +75,9 @@ private:
   bool bindRoute(StringRef ids, StringRef weights, int node);
   bool isZerosLike(StringRef name, StringRef like);
   bool finish(ExpertsMatch &match, int anchor);
+  /// Puts each expert's FFN at its index, then finishes the match.
+  bool placeExperts(std::vector<std::pair<int64_t, FFNMatch>> &experts,
+                    ExpertsMatch &match, int anchor);
   void add(int node) { nodes.push_back(node); }
 
   const ONNXGraphView &view;
@@ -323,6 +326,22 @@ bool ExpertBlockMatcher::matchRowWeights(StringRef name, int64_t e,
   return true;
 }
 
+bool ExpertBlockMatcher::placeExperts(
+    std::vector<std::pair<int64_t, FFNMatch>> &experts, ExpertsMatch &match,
+    int anchor) {
+  match.experts.resize(experts.size());
+  SmallVector<bool> seen(experts.size(), false);
+  for (auto &[e, ffn] : experts) {
+    if (e < 0 || e >= static_cast<int64_t>(experts.size()) || seen[e])
+      return fail(anchor, llvm::formatv("expert {0} appears twice or out of "
+                                        "the range of the {1} experts",
+                                        e, experts.size()));
+    seen[e] = true;
+    match.experts[e] = std::move(ffn);
+  }
+  return finish(match, anchor);
+}
+
 bool ExpertBlockMatcher::finish(ExpertsMatch &match, int anchor) {
   // One FFN shape for all experts: moe.experts has one activation and
   // biases for all or none.
@@ -498,20 +517,7 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchLoop(int anchor) {
                 "tokens");
     return std::nullopt;
   }
-  // Expert order.
-  match.experts.resize(experts.size());
-  SmallVector<bool> seen(experts.size(), false);
-  for (auto &[e, ffn] : experts) {
-    if (e < 0 || e >= static_cast<int64_t>(experts.size()) || seen[e]) {
-      fail(anchor, llvm::formatv("expert {0} appears twice or out of the "
-                                 "range of the {1} experts",
-                                 e, experts.size()));
-      return std::nullopt;
-    }
-    seen[e] = true;
-    match.experts[e] = std::move(ffn);
-  }
-  if (!finish(match, anchor))
+  if (!placeExperts(experts, match, anchor))
     return std::nullopt;
   return match;
 }
@@ -602,19 +608,7 @@ std::optional<ExpertsMatch> ExpertBlockMatcher::matchDense(int anchor,
                                    "shared expert on the same tokens");
   if (!looksLikeMoE || !why.empty() || experts.size() < 2)
     return std::nullopt;
-  match.experts.resize(experts.size());
-  SmallVector<bool> seen(experts.size(), false);
-  for (auto &[e, ffn] : experts) {
-    if (e < 0 || e >= static_cast<int64_t>(experts.size()) || seen[e]) {
-      fail(anchor, llvm::formatv("expert {0} appears twice or out of the "
-                                 "range of the {1} experts",
-                                 e, experts.size()));
-      return std::nullopt;
-    }
-    seen[e] = true;
-    match.experts[e] = std::move(ffn);
-  }
-  if (!finish(match, anchor))
+  if (!placeExperts(experts, match, anchor))
     return std::nullopt;
   if (match.shared)
     match.nodes.append(match.shared->nodes);
