@@ -23,6 +23,7 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -230,7 +231,8 @@ int main(int argc, char **argv) {
                 static_cast<long long>(options.hostScale));
   std::printf("\n%-14s %6s %14s", "layer", "batch", "model_gpu_us");
   if (options.host)
-    std::printf(" %18s %14s", "host_shape(HxIxE)", "host_us");
+    std::printf(" %18s %12s %12s %10s", "host_shape(HxIxE)", "host_us",
+                "host_GFLOP/s", "host_GB/s");
   std::printf("\n");
   for (const LayerShape &layer : kLayers) {
     for (int64_t batch : options.batches) {
@@ -245,10 +247,17 @@ int main(int argc, char **argv) {
             options, hostProgram(h, i, layer.experts, batch * layer.topK));
         std::string shape = std::to_string(h) + "x" + std::to_string(i) + "x" +
                             std::to_string(layer.experts);
-        if (seconds < 0)
-          std::printf(" %18s %14s", shape.c_str(), "failed");
+        // SwiGLU with fc3: three h x i matrices per expert.
+        int64_t copies = batch * layer.topK;
+        int64_t active = std::min(copies, layer.experts);
+        double flops = 2.0 * 3 * h * i * copies;
+        double weightBytes = 4.0 * 3 * h * i * active;
+        if (seconds <= 0)
+          std::printf(" %18s %12s", shape.c_str(), "failed");
         else
-          std::printf(" %18s %14.1f", shape.c_str(), seconds * 1e6);
+          std::printf(" %18s %12.1f %12.2f %10.2f", shape.c_str(),
+                      seconds * 1e6, flops / seconds * 1e-9,
+                      weightBytes / seconds * 1e-9);
       }
       std::printf("\n");
       std::fflush(stdout);

@@ -21,6 +21,9 @@ namespace moe {
 struct ExportArtifactOptions {
   /// The C compiler driver that links the object into a shared library.
   std::string linker = "cc";
+  /// LLVM optimisation level (0-3) of the host code; 0 keeps it close to
+  /// the lowered IR for debugging.
+  unsigned optLevel = 3;
 };
 
 /// Writes the artifact of `module` to `os`; emits located errors and fails

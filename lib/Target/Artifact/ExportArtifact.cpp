@@ -26,6 +26,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -47,6 +48,30 @@ struct TempFile {
       llvm::sys::fs::remove(path);
   }
 };
+
+/// LLVM's -O3 pipeline: the lowered loops carry memref descriptors and
+/// index arithmetic that only the optimiser turns into tight, vectorised
+/// code.
+void optimize(llvm::Module &module, llvm::TargetMachine &machine,
+              unsigned optLevel) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  static const llvm::OptimizationLevel levels[] = {
+      llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
+      llvm::OptimizationLevel::O2, llvm::OptimizationLevel::O3};
+  llvm::ModulePassManager passes =
+      optLevel == 0 ? builder.buildO0DefaultPipeline(levels[0])
+                    : builder.buildPerModuleDefaultPipeline(levels[optLevel]);
+  passes.run(module, modules);
+}
 
 FailureOr<std::vector<runtime::TensorSpec>>
 readTensors(ModuleOp module, DictionaryAttr entry, StringRef field) {
@@ -126,8 +151,8 @@ FailureOr<runtime::Manifest> buildManifest(ModuleOp module) {
   return manifest;
 }
 
-FailureOr<std::vector<uint8_t>> compileHostCode(ModuleOp module,
-                                                const std::string &linker) {
+FailureOr<std::vector<uint8_t>>
+compileHostCode(ModuleOp module, const ExportArtifactOptions &options) {
   // The moe attributes are the manifest's, not LLVM's.
   OwningOpRef<ModuleOp> clone = module.clone();
   for (StringRef attr : {"moe.entry", "moe.layers", "moe.defaults"})
@@ -154,9 +179,12 @@ FailureOr<std::vector<uint8_t>> compileHostCode(ModuleOp module,
   // A generic CPU: an artifact may run on another machine of the same
   // architecture.
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, "generic", "", targetOptions, llvm::Reloc::PIC_));
+      triple, "generic", "", targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                            : llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(triple);
+  optimize(*llvmModule, *machine, options.optLevel);
 
   TempFile object, shared;
   int objectFd;
@@ -174,10 +202,11 @@ FailureOr<std::vector<uint8_t>> compileHostCode(ModuleOp module,
     passes.run(*llvmModule);
   }
 
-  llvm::ErrorOr<std::string> driver = llvm::sys::findProgramByName(linker);
+  llvm::ErrorOr<std::string> driver =
+      llvm::sys::findProgramByName(options.linker);
   if (!driver)
     return emitError(module.getLoc())
-           << "cannot find the C compiler driver '" << linker
+           << "cannot find the C compiler driver '" << options.linker
            << "' that links the host code (--artifact-linker)";
   // libm: the host code calls erf, tanh and friends.
   llvm::SmallVector<llvm::StringRef> args = {*driver,     "-shared",   "-o",
@@ -204,8 +233,7 @@ LogicalResult exportArtifact(ModuleOp module, llvm::raw_ostream &os,
   FailureOr<runtime::Manifest> manifest = buildManifest(module);
   if (failed(manifest))
     return failure();
-  FailureOr<std::vector<uint8_t>> library =
-      compileHostCode(module, options.linker);
+  FailureOr<std::vector<uint8_t>> library = compileHostCode(module, options);
   if (failed(library))
     return failure();
   runtime::Artifact artifact;
@@ -226,6 +254,11 @@ void registerExportArtifactTranslation() {
       llvm::cl::desc("C compiler driver that links the host code of "
                      "--export-artifact into a shared object"),
       llvm::cl::init("cc"));
+  static llvm::cl::opt<unsigned> optLevel(
+      "artifact-opt-level",
+      llvm::cl::desc("LLVM optimisation level (0-3) of the host code of "
+                     "--export-artifact"),
+      llvm::cl::init(3));
   TranslateFromMLIRRegistration registration(
       "export-artifact",
       "Write the runtime artifact (.moeb) of a module compiled with "
@@ -236,6 +269,11 @@ void registerExportArtifactTranslation() {
           return LogicalResult(op->emitError("expected a module"));
         ExportArtifactOptions options;
         options.linker = linker;
+        if (optLevel > 3)
+          return LogicalResult(emitError(module.getLoc())
+                               << "--artifact-opt-level must be 0 to 3, not "
+                               << optLevel.getValue());
+        options.optLevel = optLevel;
         return exportArtifact(module, os, options);
       },
       [](DialectRegistry &registry) {
