@@ -7,12 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ExpertProgram.h"
 #include "ExpertWeights.h"
 #include "moe/CostModel/Hardware.h"
 #include "moe/Passes/MoEToPIM.h"
 #include "moe/Passes/Passes.h"
 #include "moe/Runtime/PIM/DeviceTiming.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"

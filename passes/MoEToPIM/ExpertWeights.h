@@ -10,15 +10,11 @@
 #define MOE_PASSES_MOETOPIM_EXPERTWEIGHTS_H
 
 #include "moe/Dialect/MoE/MoEOps.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include <vector>
 
 namespace moe {
-
-struct ExpertMatrices {
-  std::vector<float> gate, linear, down;             ///< row-major
-  std::vector<float> gateBias, linearBias, downBias; ///< empty when absent
-};
 
 /// The weights of `experts` as constants, read once per op.
 class ExpertWeightReader {

@@ -57,6 +57,31 @@ TEST(ExpertLayout, ColumnShardingReadsWhatMoveToGlobalBufferWrote) {
   EXPECT_EQ(p.outputOf(g, 1, 3, 1), 7); // every channel computes all outputs
 }
 
+TEST(ExpertLayout, PartialLastColumnTileEndsAtTheLastOutput) {
+  DeviceGeometry g = tiny();
+  // fc2 [6, 8] on 4 banks: tile 0 = outputs 0-3, tile 1 shifted to 2-5
+  // with banks 0 and 1 (outputs 2 and 3, tile 0's) left as padding.
+  MatrixPlacement p = placeMatrix(MatrixSharding::Columns, 6, 8, g);
+  ASSERT_EQ(p.tiles, 2u);
+  EXPECT_EQ(p.firstOutputOf(0), 0u);
+  EXPECT_EQ(p.firstOutputOf(1), 2u);
+  EXPECT_EQ(p.outputOf(g, 0, 1, 1), -1);
+  EXPECT_EQ(p.outputOf(g, 1, 2, 1), 4);
+  EXPECT_EQ(p.outputOf(g, 0, 3, 1), 5);
+  // Every output is computed by exactly one bank.
+  std::vector<int> seen(6, 0);
+  for (uint32_t t = 0; t < p.tiles; ++t)
+    for (uint32_t b = 0; b < g.banksPerChannel; ++b)
+      if (int64_t m = p.outputOf(g, 0, b, t); m >= 0) {
+        EXPECT_EQ(uint32_t(m), p.firstOutputOf(t) + b);
+        ++seen[m];
+      }
+  EXPECT_EQ(seen, std::vector<int>(6, 1));
+  // Row sharding keeps its padding at the end.
+  MatrixPlacement rows = placeMatrix(MatrixSharding::Rows, 6, 8, g);
+  EXPECT_EQ(rows.firstOutputOf(0), 0u);
+}
+
 TEST(ExpertLayout, BankImagePutsEachWeightUnderItsBurst) {
   DeviceGeometry g = tiny();
   MatrixPlacement p = placeMatrix(MatrixSharding::Rows, 16, 8, g);
@@ -97,8 +122,8 @@ TEST(ExpertLayout, PlanPacksMatricesAndSplitsTheGlobalBuffer) {
 TEST(ExpertLayout, PlanSaysWhyAnExpertDoesNotFit) {
   DeviceGeometry g = tiny();
   ExpertPlan plan;
-  EXPECT_NE(planExpert({6, 8, false}, g, 0, 0, 1, plan)
-                .find("not a multiple of the 4 banks"),
+  EXPECT_NE(planExpert({3, 8, false}, g, 0, 0, 1, plan)
+                .find("hidden size 3 is smaller than the 4 banks"),
             std::string::npos);
   EXPECT_NE(planExpert({8, 8, false}, g, 63, 0, 1, plan)
                 .find("needs 2 rows per bank from row 63"),

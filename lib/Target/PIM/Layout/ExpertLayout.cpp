@@ -57,7 +57,22 @@ int64_t MatrixPlacement::outputOf(const DeviceGeometry &geometry,
                      ? int64_t(channel) * geometry.banksPerChannel + bank
                      : bank;
   int64_t output = int64_t(tile) * lanes + lane;
+  if (sharding == MatrixSharding::Columns && tile + 1 == tiles &&
+      outputs % lanes != 0 && outputs > lanes) {
+    // A partial last tile ends at the last output (see firstOutputOf); its
+    // banks below the outputs the earlier tiles left hold zeros.
+    output = int64_t(outputs) - lanes + bank;
+    return output >= int64_t(tile) * lanes ? output : -1;
+  }
   return output < outputs ? output : -1;
+}
+
+uint32_t MatrixPlacement::firstOutputOf(uint32_t tile) const {
+  uint64_t first = uint64_t(tile) * lanes;
+  if (sharding == MatrixSharding::Columns && outputs > lanes &&
+      first + lanes > outputs)
+    return outputs - lanes;
+  return static_cast<uint32_t>(first);
 }
 
 int64_t MatrixPlacement::inputOf(const DeviceGeometry &geometry,
@@ -102,10 +117,11 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
                                  uint32_t tokensPerPass, ExpertPlan &plan) {
   uint32_t banks = geometry.banksPerChannel;
   uint32_t burstBytes = geometry.burstBytes;
-  // RDACC writes every bank's accumulator: the outputs must fill the banks.
-  if (shape.hidden % banks != 0)
+  // RDACC writes every bank's accumulator: one tile must fill the banks
+  // (a partial last tile overlaps the one before, firstOutputOf).
+  if (shape.hidden < banks)
     return "hidden size " + std::to_string(shape.hidden) +
-           " is not a multiple of the " + std::to_string(banks) +
+           " is smaller than the " + std::to_string(banks) +
            " banks per channel";
   plan = ExpertPlan();
   plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);

@@ -48,6 +48,8 @@ CASES = {
     "gelu-pad": ("gelu", None, False, True, 20, 1.0, 0.0, None),
     "gelu-tanh": ("gelu_tanh", None, False, False, 16, 1.0, 0.0, None),
     "silu-bias": ("silu", None, False, True, 16, 1.0, 0.0, None),
+    # 18 outputs on 4 banks: fc2's last tile is shifted and partly padding.
+    "silu-bias-hidden-18": ("silu", None, False, True, 18, 1.0, 0.0, None),
     "swiglu-separate-fc3": ("swiglu", "separate", True, True, 16, 1.0, 0.0,
                             None),
     "swiglu-interleaved-gptoss": ("swiglu", "interleaved", False, True, 16,

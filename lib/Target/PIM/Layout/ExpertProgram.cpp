@@ -1,6 +1,6 @@
 //===- ExpertProgram.cpp - the command list of one expert -----------------===//
 
-#include "ExpertProgram.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include <cstring>
 #include <limits>
@@ -41,9 +41,19 @@ public:
   }
 
   /// MACAB at (row, column), opening the row first when another is open.
+  /// A row stays open across tiles, accumulator groups and the unit and
+  /// host commands between them (none of which needs the banks closed), so
+  /// each row is activated once per pass over it: tRCD + tRP cost as much
+  /// as 8 MACs.
   void mac(uint32_t row, uint32_t column, uint32_t gbOffset, uint32_t acc) {
-    if (openRow && *openRow != row)
-      close();
+    if (openRow && *openRow != row) {
+      // Close right after the row's last MAC, so tRP runs under the unit
+      // and host commands since then instead of before the next ACT.
+      Command pre;
+      pre.opcode = Opcode::PrechargeAll;
+      program.commands.insert(program.commands.begin() + lastMac + 1, pre);
+      openRow.reset();
+    }
     if (!openRow) {
       emit(Opcode::ActivateAll).row = row;
       openRow = row;
@@ -52,6 +62,7 @@ public:
     c.column = column;
     c.gbOffset = gbOffset;
     c.acc = static_cast<uint8_t>(acc);
+    lastMac = program.commands.size() - 1;
   }
 
   void close() {
@@ -86,6 +97,7 @@ private:
   Program &program;
   const DeviceGeometry &geometry;
   std::optional<uint32_t> openRow;
+  size_t lastMac = 0;
 };
 
 /// A bias in the order SETACC reads it: tile after tile, channel after
@@ -138,9 +150,12 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
     linearBias = w.region("linear_bias", HostRegion::Kind::Constant,
                           blocks.size() * 4, blocks);
   }
-  if (!weights.downBias.empty())
+  if (!weights.downBias.empty()) {
+    // Per fc2 tile, zeros where a shifted last tile overlaps the one before.
+    auto blocks = biasBlocks(plan.down, geometry, 1, weights.downBias);
     downBias = w.region("fc2_bias", HostRegion::Kind::Constant,
-                        weights.downBias.size() * 4, weights.downBias);
+                        blocks.size() * 4, blocks);
+  }
 
   // Accumulator of (tile in group, matrix, token in pass).
   const uint32_t matrices = shape.gated ? 2 : 1;
@@ -197,7 +212,6 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
                       i * plan.chunkBytes +
                           (j - firstBurst) * geometry.burstBytes,
                       fc1Acc(t - first, m, i));
-            w.close();
           }
         }
       }
@@ -246,14 +260,17 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
             w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
                   plan.down.columnOf(geometry, t, j),
                   intermediate(i) + j * burst * kStorageBytes, fc2Acc(t, i));
-        w.close();
       }
+      // The last MACs of the program: close now, so tRP runs under the
+      // read-back rather than after it.
+      if (last == plan.down.tiles && pass + perPass >= slots)
+        w.close();
       for (uint32_t t = first; t < last; ++t)
         for (uint32_t i = 0; i < count; ++i) {
           Command &read = w.emit(Opcode::ReadAccumulators);
           read.acc = static_cast<uint8_t>(fc2Acc(t, i));
-          read.hostOffset =
-              output + uint64_t(pass + i) * shape.hidden * 4 + t * banks * 4;
+          read.hostOffset = output + uint64_t(pass + i) * shape.hidden * 4 +
+                            uint64_t(plan.down.firstOutputOf(t)) * 4;
           read.readMode = ReadMode::Add;
         }
     }
