@@ -163,10 +163,15 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
   if (chunkBytes != 0)
     room = std::min(room, chunkBytes);
   room -= room % burstBytes;
+  // A token that needs several chunks: whole rows per chunk, so each chunk
+  // ends where a row does and every row is opened once per chunk.
+  uint32_t inputBytes = plan.gate.localInputs * kStorageBytes;
+  if (chunkBytes == 0 && room < inputBytes && room >= geometry.rowBytes)
+    room -= room % geometry.rowBytes;
   if (room == 0)
     return "chunk bytes must hold at least one " + std::to_string(burstBytes) +
            "-byte burst";
-  plan.chunkBytes = std::min(room, plan.gate.localInputs * kStorageBytes);
+  plan.chunkBytes = std::min(room, inputBytes);
   plan.intermediateGbOffset = geometry.globalBufferBytes - kept;
   return "";
 }

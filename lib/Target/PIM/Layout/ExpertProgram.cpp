@@ -174,6 +174,7 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
       return plan.intermediateGbOffset + i * plan.intermediateBytes;
     };
     // fc1: groups of tiles that fit the accumulators.
+    bool preloaded = false; // the next chunk went out during the last
     for (uint32_t first = 0; first < plan.gate.tiles;
          first += plan.fc1TilesPerGroup) {
       uint32_t last = std::min(plan.gate.tiles, first + plan.fc1TilesPerGroup);
@@ -189,15 +190,29 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
                                 : std::nullopt,
                      banks * 4);
         }
-      // Broadcast the tokens chunk by chunk; every bank MACs its rows.
+      // Broadcast the tokens chunk by chunk; every bank MACs its rows. The
+      // next chunk (of this group, or the next group's first) goes out one
+      // burst at a time behind the last MAC that reads each burst's slot,
+      // so the in-order channel sends it between the power-limited MACs
+      // instead of stalling them. One chunk holding the whole token is
+      // sent once.
+      const bool oneChunk = hiddenBytes <= plan.chunkBytes;
       for (uint32_t start = 0; start < hiddenBytes; start += plan.chunkBytes) {
         uint32_t bytes = std::min(plan.chunkBytes, hiddenBytes - start);
-        for (uint32_t i = 0; i < count; ++i) {
+        bool sent = oneChunk ? first != 0 : preloaded;
+        for (uint32_t i = 0; i < count && !sent; ++i) {
           Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
           wrgb.gbOffset = i * plan.chunkBytes;
           wrgb.bytes = bytes;
           wrgb.hostOffset = tokenInput(i) + start;
         }
+        // The chunk to send during this one's last sweep, if any.
+        std::optional<uint32_t> next;
+        if (start + plan.chunkBytes < hiddenBytes)
+          next = start + plan.chunkBytes;
+        else if (!oneChunk && last < plan.gate.tiles)
+          next = 0;
+        preloaded = next.has_value();
         uint32_t firstBurst = start / geometry.burstBytes;
         uint32_t endBurst =
             (start + bytes + geometry.burstBytes - 1) / geometry.burstBytes;
@@ -205,13 +220,21 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
           for (uint32_t m = 0; m < matrices; ++m) {
             const MatrixPlacement &p = m == 0 ? plan.gate : plan.linear;
             uint32_t base = m == 0 ? plan.gateFirstRow : plan.linearFirstRow;
+            bool lastSweep = t + 1 == last && m + 1 == matrices;
             for (uint32_t j = firstBurst; j < endBurst; ++j)
-              for (uint32_t i = 0; i < count; ++i)
+              for (uint32_t i = 0; i < count; ++i) {
+                uint32_t slot = (j - firstBurst) * geometry.burstBytes;
                 w.mac(base + p.rowOf(geometry, t, j),
-                      p.columnOf(geometry, t, j),
-                      i * plan.chunkBytes +
-                          (j - firstBurst) * geometry.burstBytes,
+                      p.columnOf(geometry, t, j), i * plan.chunkBytes + slot,
                       fc1Acc(t - first, m, i));
+                if (!lastSweep || !next || *next + slot >= hiddenBytes)
+                  continue;
+                Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
+                wrgb.gbOffset = i * plan.chunkBytes + slot;
+                wrgb.bytes = std::min(geometry.burstBytes,
+                                      hiddenBytes - (*next + slot));
+                wrgb.hostOffset = tokenInput(i) + *next + slot;
+              }
           }
         }
       }
