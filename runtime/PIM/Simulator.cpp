@@ -25,6 +25,13 @@ namespace {
 
 constexpr uint64_t kEpoch = uint64_t(1) << 24;
 
+/// Accumulators whose readiness is tracked one by one; higher numbers share
+/// the last entry (waiting for the latest of them is never too early).
+constexpr unsigned kTrackedAccs = 16;
+unsigned accSlot(uint8_t acc) {
+  return std::min<unsigned>(acc, kTrackedAccs - 1);
+}
+
 struct BankTiming {
   uint64_t nextAct = 0; ///< max(last ACT + tRC, last PRE + tRP)
   uint64_t nextPre = 0; ///< last ACT + tRAS
@@ -47,8 +54,11 @@ struct ChannelTiming {
   uint64_t paceQ8 = 0;      ///< power limit: the next MACAB's slot, Q8
   uint64_t hostFree = 0;    ///< the host link's next free cycle
   uint64_t gbReady = 0;     ///< GB writes complete
-  uint64_t accWritten = 0;  ///< register writes complete
-  uint64_t macDone = 0;     ///< MAC results in the accumulators
+  /// Per accumulator: register writes complete, MAC results in it. A
+  /// register operation waits only for its own accumulators.
+  std::array<uint64_t, kTrackedAccs> accWritten{};
+  std::array<uint64_t, kTrackedAccs> macDone{};
+  uint64_t unitOpEnd = 0; ///< the bank units' last register op completes
   uint64_t nextRefresh = kEpoch;
   uint64_t refreshEnd = 0;
 };
@@ -151,7 +161,8 @@ private:
              a.nextColumnS == b.nextColumnS && a.paceQ8 == b.paceQ8 &&
              a.hostFree == b.hostFree && a.gbReady == b.gbReady &&
              a.accWritten == b.accWritten && a.macDone == b.macDone &&
-             a.nextRefresh == b.nextRefresh && a.refreshEnd == b.refreshEnd;
+             a.unitOpEnd == b.unitOpEnd && a.nextRefresh == b.nextRefresh &&
+             a.refreshEnd == b.refreshEnd;
     };
     auto sameBank = [](const BankTiming &a, const BankTiming &b) {
       return a.nextAct == b.nextAct && a.nextPre == b.nextPre &&
@@ -387,16 +398,17 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
       return fail(command, c,
                   "bank " + std::to_string(closed) + " has no open row");
     }
-    uint64_t at =
-        std::max({from, ch.columnReady, ch.nextMacL, ch.nextColumnS,
-                  ceilDiv(ch.paceQ8, 256), ch.gbReady, ch.accWritten});
+    unsigned acc = accSlot(command.acc);
+    uint64_t at = std::max({from, ch.columnReady, ch.nextMacL, ch.nextColumnS,
+                            ceilDiv(ch.paceQ8, 256), ch.gbReady,
+                            ch.accWritten[acc], ch.unitOpEnd});
     // The power limit as a leaky bucket: on average one all-bank MAC per
     // interval, the fraction carried over rather than rounded up each time.
     uint64_t interval = t_.macAllIntervalQ8;
     ch.paceQ8 = std::max(ch.paceQ8 + interval, at * 256 + interval - 255);
     ch.nextMacL = at + t_.tCCD_L;
     ch.nextColumnS = at + t_.tCCD_S;
-    ch.macDone = std::max(ch.macDone, at + t_.tCL);
+    ch.macDone[acc] = std::max(ch.macDone[acc], at + t_.tCL);
     issue(ch, at, at + t_.tCL);
     record(at, c, 0, TraceKind::MacAll);
     stats_->macBytes += uint64_t(g_.banksPerChannel) * g_.burstBytes * width();
@@ -412,12 +424,13 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
   }
   case Opcode::SetAccumulators:
     if (!(command.flags & Command::kZero)) {
+      unsigned acc = accSlot(command.acc);
       uint64_t bytes = 4ull * g_.banksPerChannel;
       uint64_t last =
-          hostBursts(c, std::max({from, ch.macDone, ch.accWritten}),
+          hostBursts(c, std::max({from, ch.macDone[acc], ch.accWritten[acc]}),
                      ceilDiv(bytes, g_.burstBytes), TraceKind::HostWrite);
-      ch.accWritten = last + t_.hostBurstCycles;
-      issue(ch, last, ch.accWritten);
+      ch.accWritten[acc] = last + t_.hostBurstCycles;
+      issue(ch, last, ch.accWritten[acc]);
       stats_->hostBytes += bytes * width();
       return true;
     }
@@ -425,18 +438,28 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
   case Opcode::Activation:
   case Opcode::MultiplyAccumulators:
   case Opcode::MoveToGlobalBuffer: {
-    uint64_t at = std::max({from, ch.macDone, ch.accWritten});
-    ch.accWritten = at + t_.unitOpCycles;
+    // One unit per bank: after the last MAC's column cycle and the last
+    // register op, and after every write and MAC of its accumulators.
+    unsigned acc = accSlot(command.acc);
+    uint64_t at = std::max(
+        {from, ch.macDone[acc], ch.accWritten[acc], ch.unitOpEnd, ch.nextMacL});
+    if (command.opcode == Opcode::MultiplyAccumulators) {
+      unsigned acc2 = accSlot(command.acc2);
+      at = std::max({at, ch.macDone[acc2], ch.accWritten[acc2]});
+    }
+    ch.unitOpEnd = at + t_.unitOpCycles;
+    ch.accWritten[acc] = ch.unitOpEnd;
     if (command.opcode == Opcode::MoveToGlobalBuffer)
-      ch.gbReady = std::max(ch.gbReady, ch.accWritten);
-    issue(ch, at, ch.accWritten);
+      ch.gbReady = std::max(ch.gbReady, ch.unitOpEnd);
+    issue(ch, at, ch.unitOpEnd);
     record(at, c, 0, TraceKind::UnitOp);
     return true;
   }
   case Opcode::ReadAccumulators: {
     uint64_t bytes = 4ull * g_.banksPerChannel;
+    unsigned acc = accSlot(command.acc);
     uint64_t last =
-        hostBursts(c, std::max({from, ch.macDone, ch.accWritten}),
+        hostBursts(c, std::max({from, ch.macDone[acc], ch.accWritten[acc]}),
                    ceilDiv(bytes, g_.burstBytes), TraceKind::HostRead);
     issue(ch, last, last + t_.tCL + t_.hostBurstCycles);
     stats_->hostBytes += bytes * width();

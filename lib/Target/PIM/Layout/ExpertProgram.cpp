@@ -65,6 +65,11 @@ public:
     lastMac = program.commands.size() - 1;
   }
 
+  void append(const std::vector<Command> &commands) {
+    program.commands.insert(program.commands.end(), commands.begin(),
+                            commands.end());
+  }
+
   void close() {
     if (openRow)
       emit(Opcode::PrechargeAll);
@@ -231,8 +236,8 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
                   continue;
                 Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
                 wrgb.gbOffset = i * plan.chunkBytes + slot;
-                wrgb.bytes = std::min(geometry.burstBytes,
-                                      hiddenBytes - (*next + slot));
+                wrgb.bytes =
+                    std::min(geometry.burstBytes, hiddenBytes - (*next + slot));
                 wrgb.hostOffset = tokenInput(i) + *next + slot;
               }
           }
@@ -263,39 +268,96 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
         }
     }
     // fc2 on each channel's part of the intermediate; the host adds the
-    // channels' partial sums.
-    for (uint32_t first = 0; first < plan.down.tiles;
-         first += plan.fc2TilesPerGroup) {
-      uint32_t last = std::min(plan.down.tiles, first + plan.fc2TilesPerGroup);
-      auto fc2Acc = [&](uint32_t t, uint32_t i) {
-        return (t - first) * perPass + i;
-      };
+    // channels' partial sums. With more groups than one, the groups take
+    // the two halves of the accumulators in turn, and a group's read-back
+    // and the zeroing for the group after next go out one command behind
+    // each MAC of the group in between: the in-order channel sends them in
+    // the gaps the power limit leaves between MACs, instead of stalling the
+    // MACs for them.
+    uint32_t groupTiles = plan.fc2TilesPerGroup;
+    const bool pipelined = groupTiles >= 2 && plan.down.tiles > groupTiles;
+    if (pipelined)
+      groupTiles /= 2;
+    const uint32_t groups = (plan.down.tiles + groupTiles - 1) / groupTiles;
+    auto fc2Acc = [&](uint32_t group, uint32_t t, uint32_t i) {
+      uint32_t half = pipelined ? (group % 2) * groupTiles : 0;
+      return static_cast<uint8_t>((half + t - group * groupTiles) * perPass +
+                                  i);
+    };
+    auto tilesOf = [&](uint32_t group) {
+      return std::make_pair(
+          group * groupTiles,
+          std::min(plan.down.tiles, (group + 1) * groupTiles));
+    };
+    auto start = [&](uint32_t group, std::vector<Command> &out) {
+      auto [first, last] = tilesOf(group);
       for (uint32_t t = first; t < last; ++t)
         for (uint32_t i = 0; i < count; ++i) {
-          w.setAcc(fc2Acc(t, i), std::nullopt, 0);
-          if (downBias)
-            w.setAcc(fc2Acc(t, i), *downBias + t * banks * 4, 0,
-                     /*channel=*/0);
+          Command zero;
+          zero.opcode = Opcode::SetAccumulators;
+          zero.acc = fc2Acc(group, t, i);
+          zero.flags = Command::kZero;
+          out.push_back(zero);
+          if (!downBias)
+            continue;
+          Command bias = zero;
+          bias.flags = 0;
+          bias.channel = 0;
+          bias.hostOffset = *downBias + t * banks * 4;
+          out.push_back(bias);
         }
-      for (uint32_t t = first; t < last; ++t) {
-        for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
-          for (uint32_t i = 0; i < count; ++i)
-            w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
-                  plan.down.columnOf(geometry, t, j),
-                  intermediate(i) + j * burst * kStorageBytes, fc2Acc(t, i));
-      }
-      // The last MACs of the program: close now, so tRP runs under the
-      // read-back rather than after it.
-      if (last == plan.down.tiles && pass + perPass >= slots)
-        w.close();
+    };
+    auto readBack = [&](uint32_t group, std::vector<Command> &out) {
+      auto [first, last] = tilesOf(group);
       for (uint32_t t = first; t < last; ++t)
         for (uint32_t i = 0; i < count; ++i) {
-          Command &read = w.emit(Opcode::ReadAccumulators);
-          read.acc = static_cast<uint8_t>(fc2Acc(t, i));
+          Command read;
+          read.opcode = Opcode::ReadAccumulators;
+          read.acc = fc2Acc(group, t, i);
           read.hostOffset = output + uint64_t(pass + i) * shape.hidden * 4 +
                             uint64_t(plan.down.firstOutputOf(t)) * 4;
           read.readMode = ReadMode::Add;
+          out.push_back(read);
         }
+    };
+    std::vector<Command> now, behind; // emitted directly / behind MACs
+    start(0, now);
+    if (pipelined && groups > 1)
+      start(1, behind);
+    w.append(now);
+    for (uint32_t group = 0; group < groups; ++group) {
+      auto [first, last] = tilesOf(group);
+      size_t next = 0;
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
+          for (uint32_t i = 0; i < count; ++i) {
+            w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
+                  plan.down.columnOf(geometry, t, j),
+                  intermediate(i) + j * burst * kStorageBytes,
+                  fc2Acc(group, t, i));
+            if (next < behind.size())
+              w.append({behind[next++]});
+          }
+      // What did not fit behind this group's MACs goes now.
+      w.append(std::vector<Command>(behind.begin() + next, behind.end()));
+      behind.clear();
+      // The last MACs of the program: close now, so tRP runs under the
+      // read-back rather than after it.
+      bool lastGroup = group + 1 == groups;
+      if (lastGroup && pass + perPass >= slots)
+        w.close();
+      readBack(group, behind);
+      if (!pipelined || lastGroup) {
+        w.append(behind);
+        behind.clear();
+        if (!pipelined && !lastGroup) {
+          now.clear();
+          start(group + 1, now);
+          w.append(now);
+        }
+      } else if (group + 2 < groups) {
+        start(group + 2, behind);
+      }
     }
   }
   return program;
