@@ -147,16 +147,17 @@ struct ModelExpert {
   ExpertShape shape;
 };
 
-/// Times the program the lowering emits for one token of `expert` on
-/// `pim` (weights need not exist for timing) and prints one table row and
-/// its breakdown.
-void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim) {
+/// Times the program the lowering emits for `tokens` tokens of `expert`
+/// sharing every row activation (batch-tokens) on `pim` (weights need not
+/// exist for timing) and prints one table row, per token, and the commands.
+void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim,
+                    uint32_t tokens) {
   std::string error;
   DeviceTiming timing = timingOf(pim, error);
   CommandStream stream = streamFor(pim);
   const DeviceGeometry &g = stream.geometry;
   ExpertPlan plan;
-  error = planExpert(expert.shape, g, 0, 0, 1, plan);
+  error = planExpert(expert.shape, g, 0, 0, tokens, plan);
   if (!error.empty()) {
     std::printf("%-14s %-10s %s\n", expert.model, pim.name.c_str(),
                 error.c_str());
@@ -166,7 +167,7 @@ void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim) {
   activation.gated = expert.shape.gated;
   activation.function = ActivationFunction::Silu;
   stream.programs.push_back(buildExpertProgram(
-      "expert", g, expert.shape, plan, ExpertMatrices(), activation, 1));
+      "expert", g, expert.shape, plan, ExpertMatrices(), activation, tokens));
   // Two runs: the second starts from the state a device running expert
   // after expert is in (refresh phase, rows closed); report it alone.
   Speed warm = measure(stream, timing, false, 1);
@@ -195,16 +196,19 @@ void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim) {
   double hostCycles =
       double(stats.hostBursts) / g.channels * timing.hostBurstCycles;
   double rooflineCycles = roofline / timing.tCK;
+  // Per token: a program with `tokens` slots serves that many GEMVs.
+  double perToken = 1.0 / tokens;
   std::printf(
-      "%-14s %-10s %8.2f %9.3f %9.3f %6.1f%% %8llu %8.0f %8.0f %7.0f "
-      "%5llu %6.0f %8.0f %6.0f\n",
-      expert.model, pim.name.c_str(), weightBytes / 1e6, stats.seconds * 1e6,
-      roofline * 1e6, 100.0 * roofline / stats.seconds,
-      (unsigned long long)stats.cycles, rooflineCycles, macCycles,
+      "%-14s %-10s %3u %7.2f %8.3f %8.3f %6.1f%% %8.0f %7.0f %7.0f "
+      "%5.0f%% %6.1f %6.0f %7.0f %5.2f\n",
+      expert.model, pim.name.c_str(), tokens, weightBytes / 1e6,
+      stats.seconds * 1e6 * perToken, roofline * 1e6,
+      100.0 * roofline / (stats.seconds * perToken), stats.cycles * perToken,
+      rooflineCycles, macCycles * perToken,
       100.0 * (macs * double(g.channels) * g.banksPerChannel * g.burstBytes) /
-          weightBytes,
-      (unsigned long long)acts, acts * double(timing.tRCD + timing.tRP),
-      hostCycles, double(stats.refreshes) / g.channels);
+          (weightBytes * tokens),
+      acts * perToken, acts * double(timing.tRCD + timing.tRP) * perToken,
+      hostCycles * perToken, double(stats.refreshes) / g.channels * perToken);
   std::printf("%-25s", "");
   for (unsigned op = 0; op < kNumOpcodes; ++op)
     if (stats.programCommands[op])
@@ -291,18 +295,21 @@ int main() {
       {"Qwen3-30B-A3B", {2048, 768, true}},
       {"Mixtral-8x7B", {4096, 14336, true}},
   };
-  std::printf("\ncompiled experts (convert-moe-to-pim), one token: time, "
-              "roofline = weight bytes / internal bandwidth, efficiency = "
-              "roofline / time;\nper channel: MACAB cycles at the power-"
-              "limited interval, MAC bytes read / weight bytes, ACTABs and "
-              "their tRCD + tRP,\nhost-link cycles (WRGB, SETACC, RDACC "
-              "bursts), refreshes\n");
-  std::printf("%-14s %-10s %8s %9s %9s %7s %8s %8s %8s %7s %5s %6s %8s %6s\n",
-              "model", "device", "MB", "sim us", "roof us", "eff", "cycles",
-              "roof cy", "MAC cy", "MAC/w", "ACTs", "ACT cy", "host cy",
-              "REFs");
+  std::printf("\ncompiled experts (convert-moe-to-pim; tok = tokens per row "
+              "activation, batch-tokens), per token: time, roofline = weight "
+              "bytes / internal\nbandwidth, efficiency = roofline / time; per "
+              "channel: MACAB cycles at the power-limited interval, MAC bytes "
+              "read / weight bytes,\nACTABs and their tRCD + tRP, host-link "
+              "cycles (WRGB, SETACC, RDACC bursts), refreshes; the second of "
+              "two back-to-back runs\n");
+  std::printf("%-14s %-10s %3s %7s %8s %8s %7s %8s %7s %7s %6s %6s %6s %7s "
+              "%5s\n",
+              "model", "device", "tok", "MB", "sim us", "roof us", "eff",
+              "cycles", "roof cy", "MAC cy", "MAC/w", "ACTs", "ACT cy",
+              "host cy", "REFs");
   for (const ModelExpert &expert : experts)
     for (const char *name : {"hbm3e-pim", "hbm3-pim"})
-      compiledExpert(expert, *cost::findPim(name));
+      for (uint32_t tokens : {1u, 2u, 4u})
+        compiledExpert(expert, *cost::findPim(name), tokens);
   return 0;
 }
