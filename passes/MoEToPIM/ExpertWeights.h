@@ -24,6 +24,9 @@ public:
   mlir::LogicalResult read(ExpertsOp experts);
   ExpertMatrices expert(ExpertsOp experts, int64_t expert) const;
   int64_t hidden = 0, intermediate = 0;
+  /// Some weights came as dense_resource blobs (large imported tensors):
+  /// the laid-out matrices become blobs too, not IR text.
+  bool resourceWeights = false;
 
 private:
   std::vector<float> fc1, fc2, fc3, fc1Bias, fc2Bias, fc3Bias;
