@@ -28,10 +28,13 @@ TEST(ExpertLayout, RowShardingSpreadsOutputsOverAllLanes) {
   EXPECT_EQ(p.localInputs, 16u); // 12 padded to two bursts
   EXPECT_EQ(p.burstsPerTile, 2u);
   EXPECT_EQ(p.rowsNeeded, 2u); // 6 bursts, 4 per row
-  // Lane = channel * banks + bank; tile t adds 8 * t.
+  // Lane = channel * banks + bank; tile t adds 8 * t. The partial last
+  // tile (4 outputs) takes banks 0 and 1 of both channels.
   EXPECT_EQ(p.outputOf(g, 1, 2, 0), 6);
-  EXPECT_EQ(p.outputOf(g, 0, 3, 2), 19);
-  EXPECT_EQ(p.outputOf(g, 1, 0, 2), -1); // 20 is padding
+  EXPECT_EQ(p.outputOf(g, 0, 1, 2), 17);
+  EXPECT_EQ(p.outputOf(g, 1, 0, 2), 18);
+  EXPECT_EQ(p.outputOf(g, 1, 1, 2), 19);
+  EXPECT_EQ(p.outputOf(g, 0, 2, 2), -1); // padding
   EXPECT_EQ(p.inputOf(g, 1, 11), 11);
   EXPECT_EQ(p.inputOf(g, 1, 12), -1);
   // Tile 1 burst 1 is burst 3: row 0, column 3; tile 2 burst 0 is burst 4.
@@ -47,7 +50,7 @@ TEST(ExpertLayout, ColumnShardingReadsWhatMoveToGlobalBufferWrote) {
   MatrixPlacement p = placeMatrix(MatrixSharding::Columns, 8, 20, g);
   EXPECT_EQ(p.lanes, 4u);
   EXPECT_EQ(p.tiles, 2u);
-  EXPECT_EQ(p.localInputs, 16u); // 3 tiles x 4 banks = 12, padded
+  EXPECT_EQ(p.localInputs, 16u); // 2 tiles x 4 banks + 2, padded
   MatrixPlacement fc1 = placeMatrix(MatrixSharding::Rows, 20, 8, g);
   // MVGB puts fc1's (channel c, bank b, tile t) at GB element t * 4 + b.
   for (uint32_t c = 0; c < g.channels; ++c)
