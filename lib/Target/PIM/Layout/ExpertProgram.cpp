@@ -221,8 +221,10 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
         uint32_t firstBurst = start / geometry.burstBytes;
         uint32_t endBurst =
             (start + bytes + geometry.burstBytes - 1) / geometry.burstBytes;
-        for (uint32_t t = first; t < last; ++t) {
-          for (uint32_t m = 0; m < matrices; ++m) {
+        // Matrix by matrix, tile by tile: the order the rows lie in, so a
+        // row shared by two tiles is opened once.
+        for (uint32_t m = 0; m < matrices; ++m) {
+          for (uint32_t t = first; t < last; ++t) {
             const MatrixPlacement &p = m == 0 ? plan.gate : plan.linear;
             uint32_t base = m == 0 ? plan.gateFirstRow : plan.linearFirstRow;
             bool lastSweep = t + 1 == last && m + 1 == matrices;
