@@ -309,6 +309,26 @@ TEST_F(TimingTest, RegisterOpsWaitOnlyForTheirAccumulators) {
   EXPECT_EQ(gapAfterMac(Opcode::Activation, 1, TraceKind::UnitOp), timing_.tCL);
 }
 
+TEST_F(TimingTest, MacsWaitOnlyForTheGlobalBufferBytesTheyRead) {
+  // A burst of host data lands hostBurstCycles after it goes out: a MAC
+  // reading a slot the last write does not touch goes at tCCD_S after it,
+  // one reading that slot waits for the data.
+  timing_.hostBurstCycles = 5;
+  auto gapAfterWrite = [&](uint32_t gbOffset) {
+    Command first = writeGb(16), second = writeGb(16);
+    first.gbOffset = 48;
+    second.gbOffset = 32;
+    Command read = mac();
+    read.gbOffset = gbOffset;
+    std::vector<TraceEntry> trace =
+        traceOf({make(Opcode::ActivateAll), first, second, read});
+    size_t write = find(trace, TraceKind::HostWrite, 1);
+    return trace[find(trace, TraceKind::MacAll)].cycle - trace[write].cycle;
+  };
+  EXPECT_EQ(gapAfterWrite(0), timing_.tCCD_S);
+  EXPECT_EQ(gapAfterWrite(32), timing_.hostBurstCycles);
+}
+
 TEST_F(TimingTest, CheckerCatchesBusAndProtocolErrors) {
   stream_.geometry = testGeometry();
   std::vector<TraceEntry> trace = {{100, 0, 0, TraceKind::Activate},
