@@ -212,6 +212,13 @@ def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
       on the host (`pim.read_acc ... stride 0 add`), fc2's bias added once
       by channel 0.
 
+    Scheduled for the in-order channel: rows stay open until another row is
+    needed (closed right after their last MAC); the next input chunk goes
+    out burst by burst behind the MACs that last read each slot; fc2 groups
+    alternate between two halves of the accumulators, one group's read-back
+    behind the next group's MACs. Weights given as `dense_resource` blobs
+    stay blobs in `pim.weights`.
+
     A program runs its `slots` tokens one after the other (n tokens = n
     GEMVs), or, with `batch-tokens=2`, two tokens per row activation: each
     token gets its own input chunk, intermediate and accumulators, and every
@@ -264,7 +271,11 @@ def PIMRowLocality : Pass<"pim-row-locality", "::moe::pim::DeviceModuleOp"> {
     `pim.mac_all`s by the row they read and opens each row once (in the
     order rows are first used), so a row is activated and precharged once
     instead of once per tile and chunk. MACs into one accumulator keep
-    their order, so results are bit-identical.
+    their order, so results are bit-identical. Rows may stay open across
+    other commands: a row open when a run starts takes its MACs first
+    without an ACT, one open at its end goes last and stays open. Programs
+    with per-channel row commands are left as they are. The lowering
+    already emits rows in order, so its programs do not change.
   }];
 }
 
@@ -278,7 +289,9 @@ def PIMDoubleBufferGB : Pass<"pim-double-buffer-gb", "::moe::pim::DeviceModuleOp
     pass (commands that do not touch its range; no WRGB, barrier or RDACC),
     so an in-order channel sends its bursts while the banks wait tRCD. Does
     nothing when the global buffer has no room for a second chunk (compile
-    with a smaller `chunk-bytes`). Results are bit-identical.
+    with a smaller `chunk-bytes`), or when the program already sends a
+    chunk burst by burst behind the MACs (a `pim.write_gb` right after a
+    `pim.mac_all`, as the lowering does). Results are bit-identical.
   }];
 }
 

@@ -7,15 +7,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ExpertProgram.h"
 #include "ExpertWeights.h"
 #include "moe/CostModel/Hardware.h"
 #include "moe/Passes/MoEToPIM.h"
 #include "moe/Passes/Passes.h"
 #include "moe/Runtime/PIM/DeviceTiming.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 namespace moe {
 #define GEN_PASS_DEF_CONVERTMOETOPIM
@@ -55,10 +56,13 @@ static PimActivation pimActivation(ExpertsOp op) {
   return act;
 }
 
-/// A [outputs, inputs] matrix in the device's storage type.
-static DenseElementsAttr storageMatrix(Type storage, uint32_t outputs,
-                                       uint32_t inputs,
-                                       const std::vector<float> &values) {
+/// A [outputs, inputs] matrix in the device's storage type: dense, or a
+/// dense_resource blob named `blobName` (imported weights of real models
+/// are blobs; hundreds of megabytes of hex text help no one).
+static ElementsAttr storageMatrix(Type storage, uint32_t outputs,
+                                  uint32_t inputs,
+                                  const std::vector<float> &values,
+                                  bool asResource, StringRef blobName) {
   const llvm::fltSemantics &semantics =
       cast<FloatType>(storage).getFloatSemantics();
   SmallVector<APFloat> converted;
@@ -70,18 +74,28 @@ static DenseElementsAttr storageMatrix(Type storage, uint32_t outputs,
     converted.push_back(f);
   }
   auto type = RankedTensorType::get({outputs, inputs}, storage);
-  return DenseElementsAttr::get(type, converted);
+  if (!asResource)
+    return DenseElementsAttr::get(type, converted);
+  std::vector<uint16_t> bits;
+  bits.reserve(converted.size());
+  for (const APFloat &f : converted)
+    bits.push_back(static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue()));
+  return DenseResourceElementsAttr::get(
+      type, blobName,
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<uint16_t>(bits)));
 }
 
 static void emitWeights(OpBuilder &b, Location loc, DeviceAttr device,
                         StringRef name, const MatrixPlacement &placement,
-                        uint32_t firstRow, const std::vector<float> &values) {
+                        uint32_t firstRow, const std::vector<float> &values,
+                        bool asResource) {
   auto layout = WeightLayoutAttr::get(
       b.getContext(), static_cast<Sharding>(placement.sharding),
       placement.outputs, placement.inputs, firstRow, placement.rowsNeeded);
   WeightsOp::create(b, loc, name, layout,
                     storageMatrix(device.getStorage(), placement.outputs,
-                                  placement.inputs, values));
+                                  placement.inputs, values, asResource,
+                                  ("pim_" + name).str()));
 }
 
 /// The ops of a stream program inside `target`.
@@ -143,13 +157,14 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
              << "': " << problem;
     std::string name = (prefix + "_e" + Twine(e)).str();
     ExpertMatrices weights = reader.expert(experts, e);
+    bool blobs = reader.resourceWeights;
     emitWeights(b, loc, device, name + "_fc1", plan.gate, plan.gateFirstRow,
-                weights.gate);
+                weights.gate, blobs);
     if (shape.gated)
       emitWeights(b, loc, device, name + "_linear", plan.linear,
-                  plan.linearFirstRow, weights.linear);
+                  plan.linearFirstRow, weights.linear, blobs);
     emitWeights(b, loc, device, name + "_fc2", plan.down, plan.downFirstRow,
-                weights.down);
+                weights.down, blobs);
     SmallVector<Attribute> programs;
     for (unsigned slots : options.slots) {
       // As many tokens per row activation as asked for, the program has

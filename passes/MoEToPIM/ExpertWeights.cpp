@@ -6,12 +6,14 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace moe;
 
 /// The values of a constant tensor, or failure with an error naming `what`.
-static FailureOr<std::vector<float>> readConstant(ExpertsOp op, Value value,
-                                                  StringRef what) {
+static FailureOr<std::vector<float>>
+readConstant(ExpertsOp op, Value value, StringRef what, bool &fromResource) {
   std::vector<float> values;
   if (!value)
     return values;
@@ -32,13 +34,27 @@ static FailureOr<std::vector<float>> readConstant(ExpertsOp op, Value value,
       values.push_back(v.convertToFloat());
     return values;
   }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr))
-    if (auto data = resource.tryGetAsArrayRef()) {
-      values.assign(data->begin(), data->end());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    // The raw little-endian elements of the blob (f32, f16 or bf16).
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    size_t bytes = element.getIntOrFloatBitWidth() / 8;
+    if (blob && blob->getData().size() == type.getNumElements() * bytes) {
+      ArrayRef<char> data = blob->getData();
+      const llvm::fltSemantics &semantics =
+          cast<FloatType>(element).getFloatSemantics();
+      for (int64_t i = 0, n = type.getNumElements(); i < n; ++i) {
+        uint32_t bits = 0;
+        std::memcpy(&bits, data.data() + i * bytes, bytes);
+        APFloat value(semantics, APInt(bytes * 8, bits));
+        values.push_back(value.convertToFloat());
+      }
+      fromResource = true;
       return values;
     }
+  }
   return op.emitOpError("PIM lowering: cannot read the ")
-         << what << " constant (dense, or f32 dense_resource with data)";
+         << what
+         << " constant (dense, or dense_resource whose blob holds the data)";
 }
 
 LogicalResult ExpertWeightReader::read(ExpertsOp op) {
@@ -57,7 +73,7 @@ LogicalResult ExpertWeightReader::read(ExpertsOp op) {
                  {op.getFc3Bias(), "fc3 bias", &fc3Bias}};
   for (Source &source : sources) {
     FailureOr<std::vector<float>> values =
-        readConstant(op, source.value, source.what);
+        readConstant(op, source.value, source.what, resourceWeights);
     if (failed(values))
       return failure();
     *source.into = std::move(*values);

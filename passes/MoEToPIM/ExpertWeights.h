@@ -10,15 +10,11 @@
 #define MOE_PASSES_MOETOPIM_EXPERTWEIGHTS_H
 
 #include "moe/Dialect/MoE/MoEOps.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include <vector>
 
 namespace moe {
-
-struct ExpertMatrices {
-  std::vector<float> gate, linear, down;             ///< row-major
-  std::vector<float> gateBias, linearBias, downBias; ///< empty when absent
-};
 
 /// The weights of `experts` as constants, read once per op.
 class ExpertWeightReader {
@@ -28,6 +24,9 @@ public:
   mlir::LogicalResult read(ExpertsOp experts);
   ExpertMatrices expert(ExpertsOp experts, int64_t expert) const;
   int64_t hidden = 0, intermediate = 0;
+  /// Some weights came as dense_resource blobs (large imported tensors):
+  /// the laid-out matrices become blobs too, not IR text.
+  bool resourceWeights = false;
 
 private:
   std::vector<float> fc1, fc2, fc3, fc1Bias, fc2Bias, fc3Bias;

@@ -68,6 +68,12 @@ void doubleBuffer(ProgramOp program, const DeviceGeometry &geometry) {
   });
   if (first == commands.end())
     return;
+  // The lowering already sends the next chunk burst by burst behind the
+  // MACs that last read each slot; alternating buffers would break that.
+  for (size_t i = 1; i < commands.size(); ++i)
+    if (commands[i].first.opcode == Opcode::WriteGlobalBuffer &&
+        commands[i - 1].first.opcode == Opcode::MacAll)
+      return;
   uint32_t buffer = first->first.gbOffset, bytes = 0;
   for (const Entry &e : commands)
     if (e.first.opcode == Opcode::WriteGlobalBuffer)

@@ -25,6 +25,17 @@ namespace {
 
 constexpr uint64_t kEpoch = uint64_t(1) << 24;
 
+/// Accumulators whose readiness is tracked one by one; higher numbers share
+/// the last entry (waiting for the latest of them is never too early).
+constexpr unsigned kTrackedAccs = 16;
+/// Global-buffer ranges whose readiness is tracked one by one: at most this
+/// many, each a whole number of bursts (one burst each for a 2 KiB GB).
+constexpr unsigned kGbSegments = 64;
+
+unsigned accSlot(uint8_t acc) {
+  return std::min<unsigned>(acc, kTrackedAccs - 1);
+}
+
 struct BankTiming {
   uint64_t nextAct = 0; ///< max(last ACT + tRC, last PRE + tRP)
   uint64_t nextPre = 0; ///< last ACT + tRAS
@@ -46,9 +57,14 @@ struct ChannelTiming {
   uint64_t nextColumnS = 0; ///< last column command + tCCD_S
   uint64_t paceQ8 = 0;      ///< power limit: the next MACAB's slot, Q8
   uint64_t hostFree = 0;    ///< the host link's next free cycle
-  uint64_t gbReady = 0;     ///< GB writes complete
-  uint64_t accWritten = 0;  ///< register writes complete
-  uint64_t macDone = 0;     ///< MAC results in the accumulators
+  /// Per GB segment: the writes into it (WRGB bursts, MVGB) complete. A
+  /// MAC waits only for the segment it reads.
+  std::array<uint64_t, kGbSegments> gbReady{};
+  /// Per accumulator: register writes complete, MAC results in it. A
+  /// register operation waits only for its own accumulators.
+  std::array<uint64_t, kTrackedAccs> accWritten{};
+  std::array<uint64_t, kTrackedAccs> macDone{};
+  uint64_t unitOpEnd = 0; ///< the bank units' last register op completes
   uint64_t nextRefresh = kEpoch;
   uint64_t refreshEnd = 0;
 };
@@ -80,7 +96,10 @@ public:
         groups_(g_.banksPerChannel / timing.banksPerBankGroup),
         channels_(g_.channels),
         banks_(size_t(g_.channels) * g_.banksPerChannel),
-        groupLastAct_(size_t(g_.channels) * groups_, 0) {
+        groupLastAct_(size_t(g_.channels) * groups_, 0),
+        gbSegment_(static_cast<uint32_t>(
+            (g_.globalBufferBytes + kGbSegments * g_.burstBytes - 1) /
+            (kGbSegments * g_.burstBytes) * g_.burstBytes)) {
     for (ChannelTiming &channel : channels_)
       channel.nextRefresh = kEpoch + t_.tREFI;
     if (options_.functional)
@@ -98,6 +117,8 @@ public:
   std::vector<ChannelTiming> channels_;
   std::vector<BankTiming> banks_;
   std::vector<uint64_t> groupLastAct_;
+  /// Bytes per tracked GB segment.
+  uint32_t gbSegment_;
   /// All channels in channel 0's state (see the file comment).
   bool uniform_ = true;
   std::unique_ptr<FunctionalState> data_;
@@ -151,7 +172,8 @@ private:
              a.nextColumnS == b.nextColumnS && a.paceQ8 == b.paceQ8 &&
              a.hostFree == b.hostFree && a.gbReady == b.gbReady &&
              a.accWritten == b.accWritten && a.macDone == b.macDone &&
-             a.nextRefresh == b.nextRefresh && a.refreshEnd == b.refreshEnd;
+             a.unitOpEnd == b.unitOpEnd && a.nextRefresh == b.nextRefresh &&
+             a.refreshEnd == b.refreshEnd;
     };
     auto sameBank = [](const BankTiming &a, const BankTiming &b) {
       return a.nextAct == b.nextAct && a.nextPre == b.nextPre &&
@@ -182,6 +204,22 @@ private:
                 groupLastAct_.begin() + size_t(c) * groups_);
     }
     uniform_ = false; // earlier trace entries keep kAllChannels
+  }
+
+  /// The latest write completion into GB bytes [offset, offset + bytes).
+  uint64_t gbReadyOf(const ChannelTiming &ch, uint32_t offset,
+                     uint32_t bytes) const {
+    uint64_t ready = 0;
+    for (uint32_t s = offset / gbSegment_;
+         s * gbSegment_ < offset + bytes && s < kGbSegments; ++s)
+      ready = std::max(ready, ch.gbReady[s]);
+    return ready;
+  }
+  void markGbReady(ChannelTiming &ch, uint32_t offset, uint32_t bytes,
+                   uint64_t at) {
+    for (uint32_t s = offset / gbSegment_;
+         s * gbSegment_ < offset + bytes && s < kGbSegments; ++s)
+      ch.gbReady[s] = std::max(ch.gbReady[s], at);
   }
 
   void issue(ChannelTiming &ch, uint64_t cycle, uint64_t completes) {
@@ -387,16 +425,18 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
       return fail(command, c,
                   "bank " + std::to_string(closed) + " has no open row");
     }
-    uint64_t at =
-        std::max({from, ch.columnReady, ch.nextMacL, ch.nextColumnS,
-                  ceilDiv(ch.paceQ8, 256), ch.gbReady, ch.accWritten});
+    unsigned acc = accSlot(command.acc);
+    uint64_t at = std::max({from, ch.columnReady, ch.nextMacL, ch.nextColumnS,
+                            ceilDiv(ch.paceQ8, 256),
+                            gbReadyOf(ch, command.gbOffset, g_.burstBytes),
+                            ch.accWritten[acc], ch.unitOpEnd});
     // The power limit as a leaky bucket: on average one all-bank MAC per
     // interval, the fraction carried over rather than rounded up each time.
     uint64_t interval = t_.macAllIntervalQ8;
     ch.paceQ8 = std::max(ch.paceQ8 + interval, at * 256 + interval - 255);
     ch.nextMacL = at + t_.tCCD_L;
     ch.nextColumnS = at + t_.tCCD_S;
-    ch.macDone = std::max(ch.macDone, at + t_.tCL);
+    ch.macDone[acc] = std::max(ch.macDone[acc], at + t_.tCL);
     issue(ch, at, at + t_.tCL);
     record(at, c, 0, TraceKind::MacAll);
     stats_->macBytes += uint64_t(g_.banksPerChannel) * g_.burstBytes * width();
@@ -405,19 +445,30 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
   case Opcode::WriteGlobalBuffer: {
     uint64_t count = ceilDiv(command.bytes, g_.burstBytes);
     uint64_t last = hostBursts(c, from, count, TraceKind::HostWrite);
-    ch.gbReady = std::max(ch.gbReady, last + t_.hostBurstCycles);
+    // Burst k lands hostBurstCycles after it goes out; a segment is ready
+    // with the last burst that writes into it.
+    uint64_t first = last - (count - 1) * t_.hostBurstCycles;
+    uint32_t end = command.gbOffset + command.bytes;
+    for (uint32_t s = command.gbOffset / gbSegment_;
+         s * gbSegment_ < end && s < kGbSegments; ++s) {
+      uint32_t lastByte = std::min(end, (s + 1) * gbSegment_) - 1;
+      uint64_t k = (lastByte - command.gbOffset) / g_.burstBytes;
+      ch.gbReady[s] =
+          std::max(ch.gbReady[s], first + (k + 1) * t_.hostBurstCycles);
+    }
     issue(ch, last, last + t_.hostBurstCycles);
     stats_->hostBytes += uint64_t(command.bytes) * width();
     return true;
   }
   case Opcode::SetAccumulators:
     if (!(command.flags & Command::kZero)) {
+      unsigned acc = accSlot(command.acc);
       uint64_t bytes = 4ull * g_.banksPerChannel;
       uint64_t last =
-          hostBursts(c, std::max({from, ch.macDone, ch.accWritten}),
+          hostBursts(c, std::max({from, ch.macDone[acc], ch.accWritten[acc]}),
                      ceilDiv(bytes, g_.burstBytes), TraceKind::HostWrite);
-      ch.accWritten = last + t_.hostBurstCycles;
-      issue(ch, last, ch.accWritten);
+      ch.accWritten[acc] = last + t_.hostBurstCycles;
+      issue(ch, last, ch.accWritten[acc]);
       stats_->hostBytes += bytes * width();
       return true;
     }
@@ -425,18 +476,28 @@ bool Simulator::Impl::time(uint32_t c, const Command &command) {
   case Opcode::Activation:
   case Opcode::MultiplyAccumulators:
   case Opcode::MoveToGlobalBuffer: {
-    uint64_t at = std::max({from, ch.macDone, ch.accWritten});
-    ch.accWritten = at + t_.unitOpCycles;
+    // One unit per bank: after the last MAC's column cycle and the last
+    // register op, and after every write and MAC of its accumulators.
+    unsigned acc = accSlot(command.acc);
+    uint64_t at = std::max(
+        {from, ch.macDone[acc], ch.accWritten[acc], ch.unitOpEnd, ch.nextMacL});
+    if (command.opcode == Opcode::MultiplyAccumulators) {
+      unsigned acc2 = accSlot(command.acc2);
+      at = std::max({at, ch.macDone[acc2], ch.accWritten[acc2]});
+    }
+    ch.unitOpEnd = at + t_.unitOpCycles;
+    ch.accWritten[acc] = ch.unitOpEnd;
     if (command.opcode == Opcode::MoveToGlobalBuffer)
-      ch.gbReady = std::max(ch.gbReady, ch.accWritten);
-    issue(ch, at, ch.accWritten);
+      markGbReady(ch, command.gbOffset, g_.banksPerChannel * 2, ch.unitOpEnd);
+    issue(ch, at, ch.unitOpEnd);
     record(at, c, 0, TraceKind::UnitOp);
     return true;
   }
   case Opcode::ReadAccumulators: {
     uint64_t bytes = 4ull * g_.banksPerChannel;
+    unsigned acc = accSlot(command.acc);
     uint64_t last =
-        hostBursts(c, std::max({from, ch.macDone, ch.accWritten}),
+        hostBursts(c, std::max({from, ch.macDone[acc], ch.accWritten[acc]}),
                    ceilDiv(bytes, g_.burstBytes), TraceKind::HostRead);
     issue(ch, last, last + t_.tCL + t_.hostBurstCycles);
     stats_->hostBytes += bytes * width();

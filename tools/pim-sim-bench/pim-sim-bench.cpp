@@ -3,13 +3,18 @@
 // Not a test: prints (1) how many commands per second pim-sim simulates on
 // one core, timing only and with numerics, for all-channel commands (the
 // fast path) and the same program spelt out per channel; (2) per built-in
-// PIM device, the simulated time of one expert GEMV (Qwen3-30B-A3B: hidden
-// 2048, intermediate 768, three matrices, bf16) next to its roofline.
+// PIM device, the simulated time of one synthetic expert GEMV
+// (Qwen3-30B-A3B: hidden 2048, intermediate 768, three matrices, bf16)
+// next to its roofline; (3) the programs `convert-moe-to-pim` emits for the
+// Qwen3-30B-A3B and Mixtral-8x7B experts on hbm3e-pim and hbm3-pim: time,
+// efficiency against the internal-bandwidth roofline, and where the cycles
+// go.
 //
 //===----------------------------------------------------------------------===//
 
 #include "moe/CostModel/Hardware.h"
 #include "moe/Runtime/PIM/Simulator.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include <algorithm>
 #include <chrono>
@@ -136,6 +141,82 @@ Speed measure(const CommandStream &stream, const DeviceTiming &timing,
   return speed;
 }
 
+/// A model's expert as `convert-moe-to-pim` sees it.
+struct ModelExpert {
+  const char *model;
+  ExpertShape shape;
+};
+
+/// Times the program the lowering emits for `tokens` tokens of `expert`
+/// sharing every row activation (batch-tokens) on `pim` (weights need not
+/// exist for timing) and prints one table row, per token, and the commands.
+void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim,
+                    uint32_t tokens) {
+  std::string error;
+  DeviceTiming timing = timingOf(pim, error);
+  CommandStream stream = streamFor(pim);
+  const DeviceGeometry &g = stream.geometry;
+  ExpertPlan plan;
+  error = planExpert(expert.shape, g, 0, 0, tokens, plan);
+  if (!error.empty()) {
+    std::printf("%-14s %-10s %s\n", expert.model, pim.name.c_str(),
+                error.c_str());
+    return;
+  }
+  PimActivation activation;
+  activation.gated = expert.shape.gated;
+  activation.function = ActivationFunction::Silu;
+  stream.programs.push_back(buildExpertProgram(
+      "expert", g, expert.shape, plan, ExpertMatrices(), activation, tokens));
+  // Two runs: the second starts from the state a device running expert
+  // after expert is in (refresh phase, rows closed); report it alone.
+  Speed warm = measure(stream, timing, false, 1);
+  Speed result = measure(stream, timing, false, 2);
+  RunStats stats = result.stats;
+  stats.cycles -= warm.stats.cycles;
+  stats.seconds -= warm.stats.seconds;
+  for (unsigned op = 0; op < kNumOpcodes; ++op) {
+    stats.programCommands[op] -= warm.stats.programCommands[op];
+    stats.channelCommands[op] -= warm.stats.channelCommands[op];
+  }
+  stats.hostBursts -= warm.stats.hostBursts;
+  stats.macBytes -= warm.stats.macBytes;
+  stats.refreshes -= warm.stats.refreshes;
+
+  const ExpertShape &s = expert.shape;
+  double weightBytes =
+      (s.gated ? 3.0 : 2.0) * s.hidden * double(s.intermediate) * 2;
+  double roofline = weightBytes / pim.internalBandwidth;
+  auto count = [&](Opcode op) {
+    return stats.programCommands[static_cast<unsigned>(op)];
+  };
+  uint64_t macs = count(Opcode::MacAll);
+  double macCycles = macs * (timing.macAllIntervalQ8 / 256.0);
+  uint64_t acts = count(Opcode::ActivateAll);
+  double hostCycles =
+      double(stats.hostBursts) / g.channels * timing.hostBurstCycles;
+  double rooflineCycles = roofline / timing.tCK;
+  // Per token: a program with `tokens` slots serves that many GEMVs.
+  double perToken = 1.0 / tokens;
+  std::printf(
+      "%-14s %-10s %3u %7.2f %8.3f %8.3f %6.1f%% %8.0f %7.0f %7.0f "
+      "%5.0f%% %6.1f %6.0f %7.0f %5.2f\n",
+      expert.model, pim.name.c_str(), tokens, weightBytes / 1e6,
+      stats.seconds * 1e6 * perToken, roofline * 1e6,
+      100.0 * roofline / (stats.seconds * perToken), stats.cycles * perToken,
+      rooflineCycles, macCycles * perToken,
+      100.0 * (macs * double(g.channels) * g.banksPerChannel * g.burstBytes) /
+          (weightBytes * tokens),
+      acts * perToken, acts * double(timing.tRCD + timing.tRP) * perToken,
+      hostCycles * perToken, double(stats.refreshes) / g.channels * perToken);
+  std::printf("%-25s", "");
+  for (unsigned op = 0; op < kNumOpcodes; ++op)
+    if (stats.programCommands[op])
+      std::printf(" %s %llu", mnemonic(static_cast<Opcode>(op)),
+                  (unsigned long long)stats.programCommands[op]);
+  std::printf("\n");
+}
+
 } // namespace
 
 int main() {
@@ -208,5 +289,27 @@ int main() {
                 result.stats.internalBandwidth() / 1e12,
                 pim.internalBandwidth / 1e12, result.stats.seconds / roofline);
   }
+
+  // SwiGLU experts, bf16: gate and up [I, H], down [H, I].
+  const ModelExpert experts[] = {
+      {"Qwen3-30B-A3B", {2048, 768, true}},
+      {"Mixtral-8x7B", {4096, 14336, true}},
+  };
+  std::printf("\ncompiled experts (convert-moe-to-pim; tok = tokens per row "
+              "activation, batch-tokens), per token: time, roofline = weight "
+              "bytes / internal\nbandwidth, efficiency = roofline / time; per "
+              "channel: MACAB cycles at the power-limited interval, MAC bytes "
+              "read / weight bytes,\nACTABs and their tRCD + tRP, host-link "
+              "cycles (WRGB, SETACC, RDACC bursts), refreshes; the second of "
+              "two back-to-back runs\n");
+  std::printf("%-14s %-10s %3s %7s %8s %8s %7s %8s %7s %7s %6s %6s %6s %7s "
+              "%5s\n",
+              "model", "device", "tok", "MB", "sim us", "roof us", "eff",
+              "cycles", "roof cy", "MAC cy", "MAC/w", "ACTs", "ACT cy",
+              "host cy", "REFs");
+  for (const ModelExpert &expert : experts)
+    for (const char *name : {"hbm3e-pim", "hbm3-pim"})
+      for (uint32_t tokens : {1u, 2u, 4u})
+        compiledExpert(expert, *cost::findPim(name), tokens);
   return 0;
 }

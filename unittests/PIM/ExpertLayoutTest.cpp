@@ -28,10 +28,13 @@ TEST(ExpertLayout, RowShardingSpreadsOutputsOverAllLanes) {
   EXPECT_EQ(p.localInputs, 16u); // 12 padded to two bursts
   EXPECT_EQ(p.burstsPerTile, 2u);
   EXPECT_EQ(p.rowsNeeded, 2u); // 6 bursts, 4 per row
-  // Lane = channel * banks + bank; tile t adds 8 * t.
+  // Lane = channel * banks + bank; tile t adds 8 * t. The partial last
+  // tile (4 outputs) takes banks 0 and 1 of both channels.
   EXPECT_EQ(p.outputOf(g, 1, 2, 0), 6);
-  EXPECT_EQ(p.outputOf(g, 0, 3, 2), 19);
-  EXPECT_EQ(p.outputOf(g, 1, 0, 2), -1); // 20 is padding
+  EXPECT_EQ(p.outputOf(g, 0, 1, 2), 17);
+  EXPECT_EQ(p.outputOf(g, 1, 0, 2), 18);
+  EXPECT_EQ(p.outputOf(g, 1, 1, 2), 19);
+  EXPECT_EQ(p.outputOf(g, 0, 2, 2), -1); // padding
   EXPECT_EQ(p.inputOf(g, 1, 11), 11);
   EXPECT_EQ(p.inputOf(g, 1, 12), -1);
   // Tile 1 burst 1 is burst 3: row 0, column 3; tile 2 burst 0 is burst 4.
@@ -47,7 +50,7 @@ TEST(ExpertLayout, ColumnShardingReadsWhatMoveToGlobalBufferWrote) {
   MatrixPlacement p = placeMatrix(MatrixSharding::Columns, 8, 20, g);
   EXPECT_EQ(p.lanes, 4u);
   EXPECT_EQ(p.tiles, 2u);
-  EXPECT_EQ(p.localInputs, 16u); // 3 tiles x 4 banks = 12, padded
+  EXPECT_EQ(p.localInputs, 16u); // 2 tiles x 4 banks + 2, padded
   MatrixPlacement fc1 = placeMatrix(MatrixSharding::Rows, 20, 8, g);
   // MVGB puts fc1's (channel c, bank b, tile t) at GB element t * 4 + b.
   for (uint32_t c = 0; c < g.channels; ++c)
@@ -55,6 +58,31 @@ TEST(ExpertLayout, ColumnShardingReadsWhatMoveToGlobalBufferWrote) {
       for (uint32_t b = 0; b < g.banksPerChannel; ++b)
         EXPECT_EQ(p.inputOf(g, c, t * 4 + b), fc1.outputOf(g, c, b, t));
   EXPECT_EQ(p.outputOf(g, 1, 3, 1), 7); // every channel computes all outputs
+}
+
+TEST(ExpertLayout, PartialLastColumnTileEndsAtTheLastOutput) {
+  DeviceGeometry g = tiny();
+  // fc2 [6, 8] on 4 banks: tile 0 = outputs 0-3, tile 1 shifted to 2-5
+  // with banks 0 and 1 (outputs 2 and 3, tile 0's) left as padding.
+  MatrixPlacement p = placeMatrix(MatrixSharding::Columns, 6, 8, g);
+  ASSERT_EQ(p.tiles, 2u);
+  EXPECT_EQ(p.firstOutputOf(0), 0u);
+  EXPECT_EQ(p.firstOutputOf(1), 2u);
+  EXPECT_EQ(p.outputOf(g, 0, 1, 1), -1);
+  EXPECT_EQ(p.outputOf(g, 1, 2, 1), 4);
+  EXPECT_EQ(p.outputOf(g, 0, 3, 1), 5);
+  // Every output is computed by exactly one bank.
+  std::vector<int> seen(6, 0);
+  for (uint32_t t = 0; t < p.tiles; ++t)
+    for (uint32_t b = 0; b < g.banksPerChannel; ++b)
+      if (int64_t m = p.outputOf(g, 0, b, t); m >= 0) {
+        EXPECT_EQ(uint32_t(m), p.firstOutputOf(t) + b);
+        ++seen[m];
+      }
+  EXPECT_EQ(seen, std::vector<int>(6, 1));
+  // Row sharding keeps its padding at the end.
+  MatrixPlacement rows = placeMatrix(MatrixSharding::Rows, 6, 8, g);
+  EXPECT_EQ(rows.firstOutputOf(0), 0u);
 }
 
 TEST(ExpertLayout, BankImagePutsEachWeightUnderItsBurst) {
@@ -97,8 +125,8 @@ TEST(ExpertLayout, PlanPacksMatricesAndSplitsTheGlobalBuffer) {
 TEST(ExpertLayout, PlanSaysWhyAnExpertDoesNotFit) {
   DeviceGeometry g = tiny();
   ExpertPlan plan;
-  EXPECT_NE(planExpert({6, 8, false}, g, 0, 0, 1, plan)
-                .find("not a multiple of the 4 banks"),
+  EXPECT_NE(planExpert({3, 8, false}, g, 0, 0, 1, plan)
+                .find("hidden size 3 is smaller than the 4 banks"),
             std::string::npos);
   EXPECT_NE(planExpert({8, 8, false}, g, 63, 0, 1, plan)
                 .find("needs 2 rows per bank from row 63"),

@@ -283,6 +283,52 @@ TEST_F(TimingTest, OpenRowsPostponeThenForceRefresh) {
             uint64_t(timing_.maxPostponedRefreshes) * timing_.tREFI);
 }
 
+TEST_F(TimingTest, RegisterOpsWaitOnlyForTheirAccumulators) {
+  // A MAC's result lands tCL later in its own accumulator: a read-back or
+  // unit op of another accumulator need not wait for it (the lowering
+  // overlaps one group's read-back with the next group's MACs), one of the
+  // same accumulator must.
+  timing_.tCL = 9;
+  auto gapAfterMac = [&](Opcode opcode, uint8_t acc, TraceKind kind) {
+    Command op = make(opcode);
+    op.acc = acc;
+    Command into1 = mac();
+    into1.acc = 1;
+    std::vector<TraceEntry> trace =
+        traceOf({make(Opcode::ActivateAll), into1, op});
+    size_t at = find(trace, kind);
+    return trace[at].cycle - trace[find(trace, TraceKind::MacAll)].cycle;
+  };
+  EXPECT_EQ(gapAfterMac(Opcode::ReadAccumulators, 0, TraceKind::HostRead),
+            timing_.tCCD_S);
+  EXPECT_EQ(gapAfterMac(Opcode::ReadAccumulators, 1, TraceKind::HostRead),
+            timing_.tCL);
+  // The bank's unit is busy for the MAC's column cycle either way.
+  EXPECT_EQ(gapAfterMac(Opcode::Activation, 0, TraceKind::UnitOp),
+            timing_.tCCD_L);
+  EXPECT_EQ(gapAfterMac(Opcode::Activation, 1, TraceKind::UnitOp), timing_.tCL);
+}
+
+TEST_F(TimingTest, MacsWaitOnlyForTheGlobalBufferBytesTheyRead) {
+  // A burst of host data lands hostBurstCycles after it goes out: a MAC
+  // reading a slot the last write does not touch goes at tCCD_S after it,
+  // one reading that slot waits for the data.
+  timing_.hostBurstCycles = 5;
+  auto gapAfterWrite = [&](uint32_t gbOffset) {
+    Command first = writeGb(16), second = writeGb(16);
+    first.gbOffset = 48;
+    second.gbOffset = 32;
+    Command read = mac();
+    read.gbOffset = gbOffset;
+    std::vector<TraceEntry> trace =
+        traceOf({make(Opcode::ActivateAll), first, second, read});
+    size_t write = find(trace, TraceKind::HostWrite, 1);
+    return trace[find(trace, TraceKind::MacAll)].cycle - trace[write].cycle;
+  };
+  EXPECT_EQ(gapAfterWrite(0), timing_.tCCD_S);
+  EXPECT_EQ(gapAfterWrite(32), timing_.hostBurstCycles);
+}
+
 TEST_F(TimingTest, CheckerCatchesBusAndProtocolErrors) {
   stream_.geometry = testGeometry();
   std::vector<TraceEntry> trace = {{100, 0, 0, TraceKind::Activate},

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -23,14 +24,35 @@ static LogicalResult exportWeights(WeightsOp weights,
                                    const DeviceGeometry &geometry,
                                    StorageType storage,
                                    std::vector<WeightSegment> &segments) {
-  auto dense = dyn_cast<DenseElementsAttr>(weights.getValue());
-  if (!dense)
-    return weights.emitOpError("export needs a dense value (dense_resource "
-                               "weights are not exported yet)");
   std::vector<float> matrix;
-  matrix.reserve(dense.getNumElements());
-  for (const APFloat &v : dense.getValues<APFloat>())
-    matrix.push_back(v.convertToFloat());
+  if (auto dense = dyn_cast<DenseElementsAttr>(weights.getValue())) {
+    matrix.reserve(dense.getNumElements());
+    for (const APFloat &v : dense.getValues<APFloat>())
+      matrix.push_back(v.convertToFloat());
+  } else if (auto resource =
+                 dyn_cast<DenseResourceElementsAttr>(weights.getValue())) {
+    // The blob holds the storage elements, little endian.
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    int64_t count = resource.getType().getNumElements();
+    if (!blob)
+      return weights.emitOpError("dense_resource blob '")
+             << resource.getRawHandle().getKey()
+             << "' has no data (elided or missing from the file's "
+                "dialect_resources)";
+    ArrayRef<char> data = blob->getData();
+    if (data.size() != size_t(count) * 2)
+      return weights.emitOpError("dense_resource blob '")
+             << resource.getRawHandle().getKey() << "' has " << data.size()
+             << " bytes, " << count << " storage elements need " << count * 2;
+    matrix.reserve(count);
+    for (int64_t i = 0; i < count; ++i) {
+      uint16_t bits;
+      std::memcpy(&bits, data.data() + 2 * i, 2);
+      matrix.push_back(fromStorage(bits, storage));
+    }
+  } else {
+    return weights.emitOpError("export needs a dense or dense_resource value");
+  }
   WeightLayoutAttr layout = weights.getLayout();
   MatrixPlacement placement =
       placeMatrix(static_cast<MatrixSharding>(layout.getSharding()),

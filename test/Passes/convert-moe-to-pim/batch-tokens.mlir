@@ -42,8 +42,6 @@ func.func @layer(%x: tensor<?x8xf32>, %offsets: tensor<2xi64>) -> tensor<?x8xf32
 // CHECK-NEXT: pim.activate_all ch * row 1
 // CHECK-NEXT: pim.mac_all ch * col 0 gb 32 acc 0
 // CHECK-NEXT: pim.mac_all ch * col 0 gb 48 acc 1
-// CHECK-NEXT: pim.precharge_all ch *
-// CHECK-NEXT: pim.activate_all ch * row 1
 // CHECK-NEXT: pim.mac_all ch * col 1 gb 32 acc 2
 // CHECK-NEXT: pim.mac_all ch * col 1 gb 48 acc 3
 // CHECK-NEXT: pim.precharge_all ch *

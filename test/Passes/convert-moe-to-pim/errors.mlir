@@ -33,13 +33,13 @@ func.func @too_big(%x: tensor<?x8xf32>, %offsets: tensor<4xi64>) -> tensor<?x8xf
 
 // -----
 
-func.func @hidden_not_banks(%x: tensor<?x6xf32>, %offsets: tensor<2xi64>) -> tensor<?x6xf32> {
-  %fc1 = arith.constant dense<1.0> : tensor<1x8x6xf32>
-  %fc2 = arith.constant dense<2.0> : tensor<1x6x8xf32>
-  // expected-error @+1 {{PIM lowering: expert 0 does not fit the device 'hbm3e-pim': hidden size 6 is not a multiple of the 4 banks per channel}}
+func.func @hidden_below_banks(%x: tensor<?x3xf32>, %offsets: tensor<2xi64>) -> tensor<?x3xf32> {
+  %fc1 = arith.constant dense<1.0> : tensor<1x8x3xf32>
+  %fc2 = arith.constant dense<2.0> : tensor<1x3x8xf32>
+  // expected-error @+1 {{PIM lowering: expert 0 does not fit the device 'hbm3e-pim': hidden size 3 is smaller than the 4 banks per channel}}
   %y = moe.experts %x, %offsets fc1 %fc1, fc2 %fc2 activation relu placements [pim]
-      : (tensor<?x6xf32>, tensor<2xi64>, tensor<1x8x6xf32>, tensor<1x6x8xf32>) -> tensor<?x6xf32>
-  return %y : tensor<?x6xf32>
+      : (tensor<?x3xf32>, tensor<2xi64>, tensor<1x8x3xf32>, tensor<1x3x8xf32>) -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
 }
 
 // -----

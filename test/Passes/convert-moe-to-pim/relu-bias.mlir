@@ -46,8 +46,6 @@ func.func @layer(%x: tensor<?x8xf32>, %offsets: tensor<3xi64>) -> tensor<?x8xf32
 // CHECK-NEXT: pim.set_acc ch 0 acc 1 host 96 stride 0
 // CHECK-NEXT: pim.activate_all ch * row 1
 // CHECK-NEXT: pim.mac_all ch * col 0 gb 48 acc 0
-// CHECK-NEXT: pim.precharge_all ch *
-// CHECK-NEXT: pim.activate_all ch * row 1
 // CHECK-NEXT: pim.mac_all ch * col 1 gb 48 acc 1
 // CHECK-NEXT: pim.precharge_all ch *
 // The cross-channel reduction on the host.

@@ -102,3 +102,48 @@ pim.module @m #pim.device<name = "tiny", channels = 2, banks = 4, rows = 64,
     pim.precharge_all ch *
   }
 }
+
+// -----
+
+// Rows stay open across other commands: row 1, open before the second run,
+// takes its MACs first without a new ACT; row 3, open at the end of the
+// run, goes last and stays open for the MAC after the write.
+
+// CHECK-LABEL: pim.program @open_rows
+// CHECK: pim.write_gb ch * gb 0 bytes 16 host 0 stride 0
+// CHECK-NEXT: pim.mac_all ch * col 1 gb 0 acc 0
+// CHECK-NEXT: pim.mac_all ch * col 2 gb 0 acc 1
+// CHECK-NEXT: pim.precharge_all ch *
+// CHECK-NEXT: pim.activate_all ch * row 2
+// CHECK-NEXT: pim.mac_all ch * col 0 gb 0 acc 2
+// CHECK-NEXT: pim.precharge_all ch *
+// CHECK-NEXT: pim.activate_all ch * row 3
+// CHECK-NEXT: pim.mac_all ch * col 0 gb 0 acc 3
+// CHECK-NEXT: pim.write_gb ch * gb 16 bytes 16 host 0 stride 0
+// CHECK-NEXT: pim.mac_all ch * col 1 gb 16 acc 3
+// CHECK-NEXT: pim.precharge_all ch *
+// CHECK-NEXT: }
+pim.module @m #pim.device<name = "tiny", channels = 2, banks = 4, rows = 64,
+    row_bytes = 64, burst_bytes = 16, gb_bytes = 64, accumulators = 4,
+    storage = bf16> {
+  pim.program @open_rows slots 1 input 8 output 8 arena 48 {
+    pim.host_region "tokens" input offset 0 bytes 16
+    pim.host_region "result" output offset 16 bytes 32
+    pim.activate_all ch * row 1
+    pim.mac_all ch * col 0 gb 0 acc 0
+    pim.write_gb ch * gb 0 bytes 16 host 0 stride 0
+    pim.mac_all ch * col 1 gb 0 acc 0
+    pim.precharge_all ch *
+    pim.activate_all ch * row 2
+    pim.mac_all ch * col 0 gb 0 acc 2
+    pim.precharge_all ch *
+    pim.activate_all ch * row 1
+    pim.mac_all ch * col 2 gb 0 acc 1
+    pim.precharge_all ch *
+    pim.activate_all ch * row 3
+    pim.mac_all ch * col 0 gb 0 acc 3
+    pim.write_gb ch * gb 16 bytes 16 host 0 stride 0
+    pim.mac_all ch * col 1 gb 16 acc 3
+    pim.precharge_all ch *
+  }
+}

@@ -6,7 +6,7 @@
 
 // CHECK: device "hbm3e-pim" storage=bf16
 // CHECK-NEXT: geometry channels=2 banks=4 rows=64 rowBytes=64 burst=16 gb=64 accs=4
-// CHECK-NEXT: program "l0_e0_s1" slots=1 input=8 output=8 arena=80 commands=17
+// CHECK-NEXT: program "l0_e0_s1" slots=1 input=8 output=8 arena=80 commands=15
 // CHECK-NEXT: region "tokens" input [0, +16)
 // CHECK-NEXT: region "result" output [16, +32)
 // CHECK-NEXT: region "fc1_bias" constant [48, +32) init
@@ -17,8 +17,8 @@
 // CHECK-NEXT: 4: PREAB ch=*
 // CHECK-NEXT: 5: AF ch=* acc=0 f=gelu_tanh
 // CHECK-NEXT: 6: MVGB ch=* acc=0 gb=48
-// CHECK: 15: RDACC ch=* acc=0 add host=16 stride=0
-// CHECK-NEXT: 16: RDACC ch=* acc=1 add host=32 stride=0
+// CHECK: 13: RDACC ch=* acc=0 add host=16 stride=0
+// CHECK-NEXT: 14: RDACC ch=* acc=1 add host=32 stride=0
 // fc1 then fc2: one row in each of the 8 banks.
 // CHECK-NEXT: weights segments=16
 // CHECK-NEXT: segment ch=0 bank=0 rows=[0, +1)

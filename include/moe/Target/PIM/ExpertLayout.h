@@ -52,9 +52,15 @@ struct MatrixPlacement {
                  uint32_t burst) const;
   uint32_t columnOf(const DeviceGeometry &geometry, uint32_t tile,
                     uint32_t burst) const;
-  /// The output computed by (channel, bank, tile), or -1 for padding.
+  /// The output computed by (channel, bank, tile), or -1 for padding. A
+  /// column-sharded matrix whose outputs do not fill its last tile shifts
+  /// that tile to end at the last output: RDACC writes every bank, so the
+  /// tile's window must stay inside the output; its banks that overlap the
+  /// tile before hold zero weights and add +0.
   int64_t outputOf(const DeviceGeometry &geometry, uint32_t channel,
                    uint32_t bank, uint32_t tile) const;
+  /// The output bank 0 of `tile` writes (RDACC's first element).
+  uint32_t firstOutputOf(uint32_t tile) const;
   /// The matrix input that local input `local` of `channel` multiplies, or
   /// -1 for padding.
   int64_t inputOf(const DeviceGeometry &geometry, uint32_t channel,

@@ -2,6 +2,8 @@
 
 #include "moe/Target/PIM/ExpertLayout.h"
 
+#include <algorithm>
+
 using namespace moe::pim;
 
 static uint32_t ceilDiv(uint64_t a, uint64_t b) {
@@ -10,6 +12,36 @@ static uint32_t ceilDiv(uint64_t a, uint64_t b) {
 
 static uint32_t burstElements(const DeviceGeometry &geometry) {
   return geometry.burstBytes / kStorageBytes;
+}
+
+/// Row sharding of `count` outputs: `full` tiles use every lane; a partial
+/// last tile uses the first `perChannel` banks of every channel (rather than
+/// all banks of the first channels), so the intermediates spread evenly and
+/// each channel's column-sharded fc2 reads as few of them as possible.
+static void splitTiles(uint64_t count, const DeviceGeometry &g, uint32_t &full,
+                       uint32_t &perChannel) {
+  uint64_t lanes = uint64_t(g.channels) * g.banksPerChannel;
+  full = static_cast<uint32_t>(count / lanes);
+  uint64_t rest = count % lanes;
+  perChannel = rest ? ceilDiv(rest, g.channels) : g.banksPerChannel;
+}
+
+/// The output of a row-sharded matrix at (channel, bank, tile), or -1.
+static int64_t rowShardedOutput(uint32_t count, const DeviceGeometry &g,
+                                uint32_t channel, uint32_t bank,
+                                uint32_t tile) {
+  uint32_t full, perChannel;
+  splitTiles(count, g, full, perChannel);
+  uint64_t lanes = uint64_t(g.channels) * g.banksPerChannel;
+  int64_t output;
+  if (tile < full)
+    output =
+        int64_t(tile) * lanes + int64_t(channel) * g.banksPerChannel + bank;
+  else if (tile == full && bank < perChannel)
+    output = int64_t(full) * lanes + int64_t(channel) * perChannel + bank;
+  else
+    return -1;
+  return output < count ? output : -1;
 }
 
 MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding, uint32_t outputs,
@@ -25,13 +57,15 @@ MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding, uint32_t outputs,
     p.lanes = allLanes;
     p.localInputs = ceilDiv(inputs, burst) * burst;
   } else {
-    // A channel holds banksPerChannel intermediates per tile of the
-    // row-sharded matrix that produced them.
+    // A channel holds banksPerChannel intermediates per full tile of the
+    // row-sharded matrix that produced them, and `perChannel` of its
+    // partial last tile.
     p.lanes = geometry.banksPerChannel;
-    uint32_t producerTiles = ceilDiv(inputs, allLanes);
-    p.localInputs =
-        ceilDiv(uint64_t(producerTiles) * geometry.banksPerChannel, burst) *
-        burst;
+    uint32_t full, perChannel;
+    splitTiles(inputs, geometry, full, perChannel);
+    uint64_t held = uint64_t(full) * geometry.banksPerChannel +
+                    (inputs % allLanes ? perChannel : 0);
+    p.localInputs = ceilDiv(held, burst) * burst;
   }
   p.tiles = ceilDiv(outputs, p.lanes);
   p.burstsPerTile = p.localInputs / burst;
@@ -53,23 +87,37 @@ uint32_t MatrixPlacement::columnOf(const DeviceGeometry &geometry,
 int64_t MatrixPlacement::outputOf(const DeviceGeometry &geometry,
                                   uint32_t channel, uint32_t bank,
                                   uint32_t tile) const {
-  int64_t lane = sharding == MatrixSharding::Rows
-                     ? int64_t(channel) * geometry.banksPerChannel + bank
-                     : bank;
-  int64_t output = int64_t(tile) * lanes + lane;
+  if (sharding == MatrixSharding::Rows)
+    return rowShardedOutput(outputs, geometry, channel, bank, tile);
+  int64_t output = int64_t(tile) * lanes + bank;
+  if (sharding == MatrixSharding::Columns && tile + 1 == tiles &&
+      outputs % lanes != 0 && outputs > lanes) {
+    // A partial last tile ends at the last output (see firstOutputOf); its
+    // banks below the outputs the earlier tiles left hold zeros.
+    output = int64_t(outputs) - lanes + bank;
+    return output >= int64_t(tile) * lanes ? output : -1;
+  }
   return output < outputs ? output : -1;
+}
+
+uint32_t MatrixPlacement::firstOutputOf(uint32_t tile) const {
+  uint64_t first = uint64_t(tile) * lanes;
+  if (sharding == MatrixSharding::Columns && outputs > lanes &&
+      first + lanes > outputs)
+    return outputs - lanes;
+  return static_cast<uint32_t>(first);
 }
 
 int64_t MatrixPlacement::inputOf(const DeviceGeometry &geometry,
                                  uint32_t channel, uint32_t local) const {
-  int64_t input = local;
-  if (sharding == MatrixSharding::Columns) {
-    // MVGB put bank b's accumulator of producer tile t at element t*B + b.
-    uint32_t banks = geometry.banksPerChannel;
-    input = int64_t(local / banks) * geometry.channels * banks +
-            int64_t(channel) * banks + local % banks;
-  }
-  return local < localInputs && input < inputs ? input : -1;
+  if (local >= localInputs)
+    return -1;
+  if (sharding == MatrixSharding::Rows)
+    return local < inputs ? int64_t(local) : -1;
+  // MVGB put bank b's accumulator of producer tile t at element t*B + b.
+  uint32_t banks = geometry.banksPerChannel;
+  return rowShardedOutput(inputs, geometry, channel, local % banks,
+                          local / banks);
 }
 
 std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
@@ -102,10 +150,11 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
                                  uint32_t tokensPerPass, ExpertPlan &plan) {
   uint32_t banks = geometry.banksPerChannel;
   uint32_t burstBytes = geometry.burstBytes;
-  // RDACC writes every bank's accumulator: the outputs must fill the banks.
-  if (shape.hidden % banks != 0)
+  // RDACC writes every bank's accumulator: one tile must fill the banks
+  // (a partial last tile overlaps the one before, firstOutputOf).
+  if (shape.hidden < banks)
     return "hidden size " + std::to_string(shape.hidden) +
-           " is not a multiple of the " + std::to_string(banks) +
+           " is smaller than the " + std::to_string(banks) +
            " banks per channel";
   plan = ExpertPlan();
   plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
@@ -135,7 +184,13 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
 
   // The intermediates stay in the global buffer (fc2 reads them there); the
   // input chunks take what is left, in whole bursts.
-  plan.intermediateBytes = plan.down.localInputs * kStorageBytes;
+  // MVGB writes a whole tile of banks, even of a partial last tile.
+  plan.intermediateBytes =
+      std::max<uint64_t>(plan.down.localInputs,
+                         ceilDiv(uint64_t(plan.gate.tiles) * banks,
+                                 burstBytes / kStorageBytes) *
+                             (burstBytes / kStorageBytes)) *
+      kStorageBytes;
   uint64_t kept = uint64_t(plan.intermediateBytes) * tokensPerPass;
   if (kept + uint64_t(burstBytes) * tokensPerPass > geometry.globalBufferBytes)
     return "the intermediate slice of " +
@@ -147,10 +202,15 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
   if (chunkBytes != 0)
     room = std::min(room, chunkBytes);
   room -= room % burstBytes;
+  // A token that needs several chunks: whole rows per chunk, so each chunk
+  // ends where a row does and every row is opened once per chunk.
+  uint32_t inputBytes = plan.gate.localInputs * kStorageBytes;
+  if (chunkBytes == 0 && room < inputBytes && room >= geometry.rowBytes)
+    room -= room % geometry.rowBytes;
   if (room == 0)
     return "chunk bytes must hold at least one " + std::to_string(burstBytes) +
            "-byte burst";
-  plan.chunkBytes = std::min(room, plan.gate.localInputs * kStorageBytes);
+  plan.chunkBytes = std::min(room, inputBytes);
   plan.intermediateGbOffset = geometry.globalBufferBytes - kept;
   return "";
 }

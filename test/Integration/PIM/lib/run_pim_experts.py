@@ -41,13 +41,19 @@ DEVICE = {"kind": "pim", "name": "tiny-pim", "type": "bank-level",
                    "trefi": 7800, "trfc": 800, "all_bank_power_share": 0.5625,
                    "host_channel_gbps": 32}}
 
-# name: (activation, gate layout, fc3, biases, H, alpha, beta, limit)
+# name: (activation, gate layout, fc3, biases, H, alpha, beta, limit[, I])
 CASES = {
     "identity": ("identity", None, False, False, 16, 1.0, 0.0, None),
     "relu-bias": ("relu", None, False, True, 16, 1.0, 0.0, None),
     "gelu-pad": ("gelu", None, False, True, 20, 1.0, 0.0, None),
     "gelu-tanh": ("gelu_tanh", None, False, False, 16, 1.0, 0.0, None),
     "silu-bias": ("silu", None, False, True, 16, 1.0, 0.0, None),
+    # 18 outputs on 4 banks: fc2's last tile is shifted and partly padding.
+    "silu-bias-hidden-18": ("silu", None, False, True, 18, 1.0, 0.0, None),
+    # 20 intermediates on 8 lanes: the partial last tile uses banks 0 and 1
+    # of both channels.
+    "swiglu-intermediate-20": ("swiglu", "separate", True, True, 16, 1.0,
+                               0.0, None, 20),
     "swiglu-separate-fc3": ("swiglu", "separate", True, True, 16, 1.0, 0.0,
                             None),
     "swiglu-interleaved-gptoss": ("swiglu", "interleaved", False, True, 16,
@@ -77,17 +83,18 @@ def tensor(a):
 
 
 def layer(case, rng):
-    act, layout, has_fc3, biases, h, alpha, beta, limit = CASES[case]
+    act, layout, has_fc3, biases, h, alpha, beta, limit = CASES[case][:8]
+    inter = CASES[case][8] if len(CASES[case]) > 8 else INTER
     f = 2 if layout in ("interleaved", "concatenated") else 1
-    w = {"fc1": rng.uniform(-0.5, 0.5, (EXPERTS, f * INTER, h)),
-         "fc2": rng.uniform(-0.5, 0.5, (EXPERTS, h, INTER))}
+    w = {"fc1": rng.uniform(-0.5, 0.5, (EXPERTS, f * inter, h)),
+         "fc2": rng.uniform(-0.5, 0.5, (EXPERTS, h, inter))}
     if has_fc3:
-        w["fc3"] = rng.uniform(-0.5, 0.5, (EXPERTS, INTER, h))
+        w["fc3"] = rng.uniform(-0.5, 0.5, (EXPERTS, inter, h))
     if biases:
-        w["b1"] = rng.uniform(-0.5, 0.5, (EXPERTS, f * INTER))
+        w["b1"] = rng.uniform(-0.5, 0.5, (EXPERTS, f * inter))
         w["b2"] = rng.uniform(-0.5, 0.5, (EXPERTS, h))
         if has_fc3:
-            w["b3"] = rng.uniform(-0.5, 0.5, (EXPERTS, INTER))
+            w["b3"] = rng.uniform(-0.5, 0.5, (EXPERTS, inter))
     w = {k: bf16(v) for k, v in w.items()}
     x = bf16(rng.uniform(-2, 2, (OFFSETS[-1], h)))
 

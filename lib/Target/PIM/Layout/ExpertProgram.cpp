@@ -1,6 +1,6 @@
 //===- ExpertProgram.cpp - the command list of one expert -----------------===//
 
-#include "ExpertProgram.h"
+#include "moe/Target/PIM/ExpertProgram.h"
 
 #include <cstring>
 #include <limits>
@@ -41,9 +41,19 @@ public:
   }
 
   /// MACAB at (row, column), opening the row first when another is open.
+  /// A row stays open across tiles, accumulator groups and the unit and
+  /// host commands between them (none of which needs the banks closed), so
+  /// each row is activated once per pass over it: tRCD + tRP cost as much
+  /// as 8 MACs.
   void mac(uint32_t row, uint32_t column, uint32_t gbOffset, uint32_t acc) {
-    if (openRow && *openRow != row)
-      close();
+    if (openRow && *openRow != row) {
+      // Close right after the row's last MAC, so tRP runs under the unit
+      // and host commands since then instead of before the next ACT.
+      Command pre;
+      pre.opcode = Opcode::PrechargeAll;
+      program.commands.insert(program.commands.begin() + lastMac + 1, pre);
+      openRow.reset();
+    }
     if (!openRow) {
       emit(Opcode::ActivateAll).row = row;
       openRow = row;
@@ -52,6 +62,12 @@ public:
     c.column = column;
     c.gbOffset = gbOffset;
     c.acc = static_cast<uint8_t>(acc);
+    lastMac = program.commands.size() - 1;
+  }
+
+  void append(const std::vector<Command> &commands) {
+    program.commands.insert(program.commands.end(), commands.begin(),
+                            commands.end());
   }
 
   void close() {
@@ -86,6 +102,7 @@ private:
   Program &program;
   const DeviceGeometry &geometry;
   std::optional<uint32_t> openRow;
+  size_t lastMac = 0;
 };
 
 /// A bias in the order SETACC reads it: tile after tile, channel after
@@ -138,9 +155,12 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
     linearBias = w.region("linear_bias", HostRegion::Kind::Constant,
                           blocks.size() * 4, blocks);
   }
-  if (!weights.downBias.empty())
+  if (!weights.downBias.empty()) {
+    // Per fc2 tile, zeros where a shifted last tile overlaps the one before.
+    auto blocks = biasBlocks(plan.down, geometry, 1, weights.downBias);
     downBias = w.region("fc2_bias", HostRegion::Kind::Constant,
-                        weights.downBias.size() * 4, weights.downBias);
+                        blocks.size() * 4, blocks);
+  }
 
   // Accumulator of (tile in group, matrix, token in pass).
   const uint32_t matrices = shape.gated ? 2 : 1;
@@ -159,6 +179,7 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
       return plan.intermediateGbOffset + i * plan.intermediateBytes;
     };
     // fc1: groups of tiles that fit the accumulators.
+    bool preloaded = false; // the next chunk went out during the last
     for (uint32_t first = 0; first < plan.gate.tiles;
          first += plan.fc1TilesPerGroup) {
       uint32_t last = std::min(plan.gate.tiles, first + plan.fc1TilesPerGroup);
@@ -174,30 +195,53 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
                                 : std::nullopt,
                      banks * 4);
         }
-      // Broadcast the tokens chunk by chunk; every bank MACs its rows.
+      // Broadcast the tokens chunk by chunk; every bank MACs its rows. The
+      // next chunk (of this group, or the next group's first) goes out one
+      // burst at a time behind the last MAC that reads each burst's slot,
+      // so the in-order channel sends it between the power-limited MACs
+      // instead of stalling them. One chunk holding the whole token is
+      // sent once.
+      const bool oneChunk = hiddenBytes <= plan.chunkBytes;
       for (uint32_t start = 0; start < hiddenBytes; start += plan.chunkBytes) {
         uint32_t bytes = std::min(plan.chunkBytes, hiddenBytes - start);
-        for (uint32_t i = 0; i < count; ++i) {
+        bool sent = oneChunk ? first != 0 : preloaded;
+        for (uint32_t i = 0; i < count && !sent; ++i) {
           Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
           wrgb.gbOffset = i * plan.chunkBytes;
           wrgb.bytes = bytes;
           wrgb.hostOffset = tokenInput(i) + start;
         }
+        // The chunk to send during this one's last sweep, if any.
+        std::optional<uint32_t> next;
+        if (start + plan.chunkBytes < hiddenBytes)
+          next = start + plan.chunkBytes;
+        else if (!oneChunk && last < plan.gate.tiles)
+          next = 0;
+        preloaded = next.has_value();
         uint32_t firstBurst = start / geometry.burstBytes;
         uint32_t endBurst =
             (start + bytes + geometry.burstBytes - 1) / geometry.burstBytes;
-        for (uint32_t t = first; t < last; ++t) {
-          for (uint32_t m = 0; m < matrices; ++m) {
+        // Matrix by matrix, tile by tile: the order the rows lie in, so a
+        // row shared by two tiles is opened once.
+        for (uint32_t m = 0; m < matrices; ++m) {
+          for (uint32_t t = first; t < last; ++t) {
             const MatrixPlacement &p = m == 0 ? plan.gate : plan.linear;
             uint32_t base = m == 0 ? plan.gateFirstRow : plan.linearFirstRow;
+            bool lastSweep = t + 1 == last && m + 1 == matrices;
             for (uint32_t j = firstBurst; j < endBurst; ++j)
-              for (uint32_t i = 0; i < count; ++i)
+              for (uint32_t i = 0; i < count; ++i) {
+                uint32_t slot = (j - firstBurst) * geometry.burstBytes;
                 w.mac(base + p.rowOf(geometry, t, j),
-                      p.columnOf(geometry, t, j),
-                      i * plan.chunkBytes +
-                          (j - firstBurst) * geometry.burstBytes,
+                      p.columnOf(geometry, t, j), i * plan.chunkBytes + slot,
                       fc1Acc(t - first, m, i));
-            w.close();
+                if (!lastSweep || !next || *next + slot >= hiddenBytes)
+                  continue;
+                Command &wrgb = w.emit(Opcode::WriteGlobalBuffer);
+                wrgb.gbOffset = i * plan.chunkBytes + slot;
+                wrgb.bytes =
+                    std::min(geometry.burstBytes, hiddenBytes - (*next + slot));
+                wrgb.hostOffset = tokenInput(i) + *next + slot;
+              }
           }
         }
       }
@@ -226,36 +270,96 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
         }
     }
     // fc2 on each channel's part of the intermediate; the host adds the
-    // channels' partial sums.
-    for (uint32_t first = 0; first < plan.down.tiles;
-         first += plan.fc2TilesPerGroup) {
-      uint32_t last = std::min(plan.down.tiles, first + plan.fc2TilesPerGroup);
-      auto fc2Acc = [&](uint32_t t, uint32_t i) {
-        return (t - first) * perPass + i;
-      };
+    // channels' partial sums. With more groups than one, the groups take
+    // the two halves of the accumulators in turn, and a group's read-back
+    // and the zeroing for the group after next go out one command behind
+    // each MAC of the group in between: the in-order channel sends them in
+    // the gaps the power limit leaves between MACs, instead of stalling the
+    // MACs for them.
+    uint32_t groupTiles = plan.fc2TilesPerGroup;
+    const bool pipelined = groupTiles >= 2 && plan.down.tiles > groupTiles;
+    if (pipelined)
+      groupTiles /= 2;
+    const uint32_t groups = (plan.down.tiles + groupTiles - 1) / groupTiles;
+    auto fc2Acc = [&](uint32_t group, uint32_t t, uint32_t i) {
+      uint32_t half = pipelined ? (group % 2) * groupTiles : 0;
+      return static_cast<uint8_t>((half + t - group * groupTiles) * perPass +
+                                  i);
+    };
+    auto tilesOf = [&](uint32_t group) {
+      return std::make_pair(
+          group * groupTiles,
+          std::min(plan.down.tiles, (group + 1) * groupTiles));
+    };
+    auto start = [&](uint32_t group, std::vector<Command> &out) {
+      auto [first, last] = tilesOf(group);
       for (uint32_t t = first; t < last; ++t)
         for (uint32_t i = 0; i < count; ++i) {
-          w.setAcc(fc2Acc(t, i), std::nullopt, 0);
-          if (downBias)
-            w.setAcc(fc2Acc(t, i), *downBias + t * banks * 4, 0,
-                     /*channel=*/0);
+          Command zero;
+          zero.opcode = Opcode::SetAccumulators;
+          zero.acc = fc2Acc(group, t, i);
+          zero.flags = Command::kZero;
+          out.push_back(zero);
+          if (!downBias)
+            continue;
+          Command bias = zero;
+          bias.flags = 0;
+          bias.channel = 0;
+          bias.hostOffset = *downBias + t * banks * 4;
+          out.push_back(bias);
         }
-      for (uint32_t t = first; t < last; ++t) {
+    };
+    auto readBack = [&](uint32_t group, std::vector<Command> &out) {
+      auto [first, last] = tilesOf(group);
+      for (uint32_t t = first; t < last; ++t)
+        for (uint32_t i = 0; i < count; ++i) {
+          Command read;
+          read.opcode = Opcode::ReadAccumulators;
+          read.acc = fc2Acc(group, t, i);
+          read.hostOffset = output + uint64_t(pass + i) * shape.hidden * 4 +
+                            uint64_t(plan.down.firstOutputOf(t)) * 4;
+          read.readMode = ReadMode::Add;
+          out.push_back(read);
+        }
+    };
+    std::vector<Command> now, behind; // emitted directly / behind MACs
+    start(0, now);
+    if (pipelined && groups > 1)
+      start(1, behind);
+    w.append(now);
+    for (uint32_t group = 0; group < groups; ++group) {
+      auto [first, last] = tilesOf(group);
+      size_t next = 0;
+      for (uint32_t t = first; t < last; ++t)
         for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
-          for (uint32_t i = 0; i < count; ++i)
+          for (uint32_t i = 0; i < count; ++i) {
             w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
                   plan.down.columnOf(geometry, t, j),
-                  intermediate(i) + j * burst * kStorageBytes, fc2Acc(t, i));
+                  intermediate(i) + j * burst * kStorageBytes,
+                  fc2Acc(group, t, i));
+            if (next < behind.size())
+              w.append({behind[next++]});
+          }
+      // What did not fit behind this group's MACs goes now.
+      w.append(std::vector<Command>(behind.begin() + next, behind.end()));
+      behind.clear();
+      // The last MACs of the program: close now, so tRP runs under the
+      // read-back rather than after it.
+      bool lastGroup = group + 1 == groups;
+      if (lastGroup && pass + perPass >= slots)
         w.close();
-      }
-      for (uint32_t t = first; t < last; ++t)
-        for (uint32_t i = 0; i < count; ++i) {
-          Command &read = w.emit(Opcode::ReadAccumulators);
-          read.acc = static_cast<uint8_t>(fc2Acc(t, i));
-          read.hostOffset =
-              output + uint64_t(pass + i) * shape.hidden * 4 + t * banks * 4;
-          read.readMode = ReadMode::Add;
+      readBack(group, behind);
+      if (!pipelined || lastGroup) {
+        w.append(behind);
+        behind.clear();
+        if (!pipelined && !lastGroup) {
+          now.clear();
+          start(group + 1, now);
+          w.append(now);
         }
+      } else if (group + 2 < groups) {
+        start(group + 2, behind);
+      }
     }
   }
   return program;
