@@ -3,6 +3,8 @@
 #include "moe/Passes/Passes.h"
 #include "moe/Passes/Pipelines.h"
 
+#include "moe/Dialect/PIM/PIMOps.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -55,6 +57,18 @@ void moe::buildCompilePipeline(OpPassManager &pm,
   outline.link = options.link;
   outline.policy = options.policy;
   pm.addPass(createOutlineLayers(outline));
+  // Folds what is constant in the cloned expert weights.
+  pm.addPass(createCanonicalizerPass());
+  // Every expert also gets PIM programs (the runtime may move any of them
+  // there), made fast by the program passes, then packed for the artifact
+  // before the host lowering.
+  CompilePimVariantsOptions variants;
+  variants.pim = options.pim;
+  pm.addPass(createCompilePimVariants(variants));
+  OpPassManager &programs = pm.nest<pim::DeviceModuleOp>();
+  programs.addPass(createPIMRowLocality());
+  programs.addPass(createPIMDoubleBufferGB());
+  pm.addPass(createPackPimVariants());
   pm.addPass(createCanonicalizerPass());
   buildHostPipeline(pm, HostPipelineOptions());
 }
