@@ -109,6 +109,20 @@ struct CompilePimVariantsPass
                "programs; the runtime runs its PIM share on the host";
         continue;
       }
+      // The layout puts every output in a bank of each channel; a hidden
+      // size that does not fill the banks has no PIM variant (a limit of
+      // the layout, not of the device's capacity).
+      auto fc2Type = experts->getFc2Weights().getType();
+      int64_t hidden = fc2Type.getDimSize(1);
+      if (hidden % g.banksPerChannel != 0) {
+        experts->emitWarning("layer ")
+            << index << ": hidden size " << hidden
+            << " is not a multiple of the " << g.banksPerChannel
+            << " banks per channel of '" << descriptor->name
+            << "': no PIM programs; the runtime runs its PIM share on the "
+               "host";
+        continue;
+      }
       // compilePimExperts compiles the experts placed on PIM: here, all.
       std::optional<ArrayAttr> placements = experts->getPlacements();
       SmallVector<Attribute> allPim(

@@ -34,6 +34,11 @@ struct PackPimVariantsPass
     auto target = module.lookupSymbol<moe::pim::DeviceModuleOp>("moe_pim");
     if (!target)
       return;
+    // No layer could be laid out (see moe-compile-pim-variants' warnings).
+    if (target.getBody().front().getOps<moe::pim::ProgramOp>().empty()) {
+      target.erase();
+      return;
+    }
     MLIRContext *ctx = &getContext();
     FailureOr<moe::pim::CommandStream> stream =
         moe::pim::exportCommandStream(target, /*dropEmptySegments=*/true);

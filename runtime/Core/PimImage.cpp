@@ -67,8 +67,16 @@ std::vector<uint8_t> encodePimImage(const pim::CommandStream &stream) {
   out.raw(kMagic.data(), kMagic.size());
   out.u32(kPimImageVersion);
   out.u32(0);
+  // Programs carry constant regions over every lane of the device (bias
+  // blocks), mostly zeros: the container is stored as its non-zero runs too.
   out.u64(container.size());
-  out.raw(container.data(), container.size());
+  std::vector<Run> containerRuns = nonZeroRuns(container);
+  out.u32(static_cast<uint32_t>(containerRuns.size()));
+  for (const Run &run : containerRuns) {
+    out.u64(run.offset);
+    out.u32(static_cast<uint32_t>(run.length));
+    out.raw(container.data() + run.offset, run.length);
+  }
   std::vector<std::pair<const pim::WeightSegment *, std::vector<Run>>> kept;
   for (const pim::WeightSegment &segment : stream.weights) {
     std::vector<Run> runs = nonZeroRuns(segment.data);
@@ -138,14 +146,45 @@ decodePimImage(const uint8_t *data, size_t size, std::string &error) {
   fields.bytes(in.offset(), "PIM section header", skipped);
   size_t containerAt = fields.offset();
   uint64_t containerBytes = fields.u64("PIM stream size");
-  std::vector<uint8_t> container;
-  if (!fields.bytes(containerBytes, "PIM stream", container))
+  uint32_t containerRuns = fields.count("PIM stream run count", 12);
+  // The runs must cover the stream's last byte: a stream longer than the
+  // section could describe is corruption, caught before allocating.
+  if (fields.ok() && containerBytes > uint64_t(size) * 256 + 65536) {
+    fields.failAt(containerAt, "PIM stream size " +
+                                   std::to_string(containerBytes) +
+                                   " is implausible for a " +
+                                   std::to_string(size) + "-byte section");
+    return std::nullopt;
+  }
+  std::vector<uint8_t> container(fields.ok() ? containerBytes : 0, 0);
+  uint64_t end = 0;
+  for (uint32_t r = 0; r < containerRuns && fields.ok(); ++r) {
+    size_t runAt = fields.offset();
+    uint64_t offset = fields.u64("PIM stream run offset");
+    uint64_t length = fields.u32("PIM stream run length");
+    if (!fields.ok())
+      break;
+    if (offset < end || offset + length > containerBytes || length == 0) {
+      fields.failAt(runAt, "PIM stream run " + std::to_string(r) + ": bytes [" +
+                               std::to_string(offset) + ", +" +
+                               std::to_string(length) +
+                               ") overlap the previous run or leave the " +
+                               std::to_string(containerBytes) + "-byte stream");
+      break;
+    }
+    std::vector<uint8_t> run;
+    if (!fields.bytes(length, "PIM stream run bytes", run))
+      break;
+    std::copy(run.begin(), run.end(), container.begin() + offset);
+    end = offset + length;
+  }
+  if (!fields.ok())
     return std::nullopt;
   std::string streamError;
   std::optional<pim::CommandStream> stream =
       pim::decodeStream(container.data(), container.size(), streamError);
   if (!stream) {
-    fields.failAt(containerAt + 8, "PIM stream: " + streamError);
+    fields.failAt(containerAt, "PIM stream: " + streamError);
     return std::nullopt;
   }
   const uint64_t rowBytes = stream->geometry.rowBytes;

@@ -9,10 +9,12 @@
 // rest, which is what an unwritten bank holds.
 //
 // Layout (little-endian): magic "MOEPIMG\x1A", u32 version, u32 flags (0),
-// u64 stream bytes, the stream container (with no weight segments), u32
-// segment count, then per segment u16 channel, u16 bank, u32 first row,
-// u32 row count, u32 run count and per run u32 offset, u32 length, bytes;
-// finally a CRC-32 of everything before it. No MLIR here.
+// the stream container (with no weight segments; its bias constants span
+// every lane of the device, so it is stored sparse too) as u64 size, u32 run
+// count and per run u64 offset, u32 length, bytes; u32 segment count, then
+// per segment u16 channel, u16 bank, u32 first row, u32 row count, u32 run
+// count and per run u32 offset, u32 length, bytes; finally a CRC-32 of
+// everything before it. No MLIR here.
 //
 //===----------------------------------------------------------------------===//
 
