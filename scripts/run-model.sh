@@ -15,7 +15,7 @@ rm -rf "$out" && mkdir -p "$out"
 
 echo "== an example ONNX model: $out/model.onnx"
 "$py" "$lib/make_moe_model.py" --out "$out" --seed 11 --tokens 48 \
-  --experts 32 --k 4 --hidden 64 --inter 32 --activation swiglu \
+  --experts 32 --k 4 --hidden 96 --inter 32 --activation swiglu \
   --normalize 1 --fc1-bias 1
 echo "== moe-translate --import-onnx"
 build/bin/moe-translate --import-onnx "$out/model.onnx" -o "$out/imported.mlir"
