@@ -77,8 +77,9 @@ void moe::registerPipelines() {
   PassPipelineRegistration<CompilePipelineOptions>(
       "moe-compile",
       "Compile imported IR for the runtime: MoE layers become runtime calls "
-      "that re-dispatch their experts every step; the rest is host code "
-      "(then moe-translate --export-artifact)",
+      "that re-dispatch their experts every step, every expert also gets PIM "
+      "programs for `pim`; the rest is host code (then moe-translate "
+      "--export-artifact)",
       buildCompilePipeline);
   PassPipelineRegistration<HostPipelineOptions>(
       "moe-host-pipeline",
