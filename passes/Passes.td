@@ -187,6 +187,44 @@ def OutlineLayers : Pass<"moe-outline-layers", "::mlir::ModuleOp"> {
   ];
 }
 
+def CompilePimVariants
+    : Pass<"moe-compile-pim-variants", "::mlir::ModuleOp"> {
+  let summary = "Compile every expert of every outlined layer for PIM too";
+  let description = [{
+    Runs after `moe-outline-layers`. The runtime may move any expert to PIM
+    at any step, so every expert of every layer in `moe.layers` gets PIM
+    programs (`compilePimExperts`, as `convert-moe-to-pim` builds them) next
+    to its host variant, in one `pim.module @moe_pim` for the device named
+    by `pim`; the layer's `moe.experts` op (in `@moe_layer<i>_expert`) gets
+    `pim.expert_programs`. The experts of all layers share the device: they
+    take consecutive rows of every bank, and an expert that does not fit is
+    an error at its `moe.experts` op. A descriptor without DRAM geometry
+    compiles nothing (a warning): the runtime then models PIM time.
+  }];
+  let dependentDialects = ["::moe::pim::PIMDialect"];
+  let options = [
+    Option<"pim", "pim", "std::string", /*default=*/"\"hbm3e-pim\"",
+           "PIM descriptor (built-in name or .json)">,
+    ListOption<"slots", "slots", "unsigned",
+               "Token counts to compile a program for (default 1,4)">,
+    Option<"batchTokens", "batch-tokens", "unsigned", /*default=*/"4",
+           "Tokens that share every row activation (see convert-moe-to-pim)">
+  ];
+}
+
+def PackPimVariants : Pass<"moe-pack-pim-variants", "::mlir::ModuleOp"> {
+  let summary = "Turn the pim.module of moe-compile-pim-variants into the "
+                "artifact's PIM section";
+  let description = [{
+    Exports `pim.module @moe_pim` as a command stream, encodes it as the
+    artifact's sparse PIM section (moe/Runtime/PimImage.h) into the module
+    attribute `moe.pim` (a `dense_resource` blob, so the host lowering
+    carries it untouched to `--export-artifact`), records each layer's
+    programs in its `moe.layers` entry (`pim_programs`: per expert the
+    program names, one per slots value), and removes the pim.module.
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // PIM
 //===----------------------------------------------------------------------===//

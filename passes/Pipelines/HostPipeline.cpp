@@ -3,6 +3,8 @@
 #include "moe/Passes/Passes.h"
 #include "moe/Passes/Pipelines.h"
 
+#include "moe/Dialect/PIM/PIMOps.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -55,6 +57,18 @@ void moe::buildCompilePipeline(OpPassManager &pm,
   outline.link = options.link;
   outline.policy = options.policy;
   pm.addPass(createOutlineLayers(outline));
+  // Folds what is constant in the cloned expert weights.
+  pm.addPass(createCanonicalizerPass());
+  // Every expert also gets PIM programs (the runtime may move any of them
+  // there), made fast by the program passes, then packed for the artifact
+  // before the host lowering.
+  CompilePimVariantsOptions variants;
+  variants.pim = options.pim;
+  pm.addPass(createCompilePimVariants(variants));
+  OpPassManager &programs = pm.nest<pim::DeviceModuleOp>();
+  programs.addPass(createPIMRowLocality());
+  programs.addPass(createPIMDoubleBufferGB());
+  pm.addPass(createPackPimVariants());
   pm.addPass(createCanonicalizerPass());
   buildHostPipeline(pm, HostPipelineOptions());
 }
@@ -63,8 +77,9 @@ void moe::registerPipelines() {
   PassPipelineRegistration<CompilePipelineOptions>(
       "moe-compile",
       "Compile imported IR for the runtime: MoE layers become runtime calls "
-      "that re-dispatch their experts every step; the rest is host code "
-      "(then moe-translate --export-artifact)",
+      "that re-dispatch their experts every step, every expert also gets PIM "
+      "programs for `pim`; the rest is host code (then moe-translate "
+      "--export-artifact)",
       buildCompilePipeline);
   PassPipelineRegistration<HostPipelineOptions>(
       "moe-host-pipeline",

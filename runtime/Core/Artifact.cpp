@@ -223,7 +223,7 @@ bool readTensors(const Json &doc, const char *field,
 
 std::string printManifest(const Manifest &manifest) {
   Json layers = Json::array();
-  for (const LayerSpec &layer : manifest.layers)
+  for (const LayerSpec &layer : manifest.layers) {
     layers.push_back({{"id", layer.id},
                       {"experts", layer.experts},
                       {"k", layer.k},
@@ -233,6 +233,9 @@ std::string printManifest(const Manifest &manifest) {
                       {"route", layer.routeFunction},
                       {"expert", layer.expertFunction},
                       {"ids_bits", layer.idsBits}});
+    if (!layer.pimPrograms.empty())
+      layers.back()["pim_programs"] = layer.pimPrograms;
+  }
   Json doc = {{"format", "moe-artifact"},
               {"version", kArtifactVersion},
               {"entry", manifest.entry},
@@ -293,6 +296,24 @@ std::optional<Manifest> parseManifest(const std::string &text,
     if (idsBits != 32 && idsBits != 64)
       return fail(where + "\"ids_bits\" must be 32 or 64");
     layer.idsBits = static_cast<int>(idsBits);
+    if (auto programs = entry.find("pim_programs"); programs != entry.end()) {
+      bool valid = programs->is_array() &&
+                   programs->size() == static_cast<size_t>(layer.experts);
+      for (size_t e = 0; valid && e < programs->size(); ++e) {
+        const Json &names = (*programs)[e];
+        valid = names.is_array() && !names.empty();
+        std::vector<std::string> list;
+        for (size_t p = 0; valid && p < names.size(); ++p) {
+          valid = names[p].is_string();
+          if (valid)
+            list.push_back(names[p].get<std::string>());
+        }
+        layer.pimPrograms.push_back(std::move(list));
+      }
+      if (!valid)
+        return fail(where + "\"pim_programs\" must hold one non-empty array "
+                            "of program names per expert");
+    }
     manifest.layers.push_back(std::move(layer));
   }
   if (auto defaults = doc.find("defaults"); defaults != doc.end()) {

@@ -26,13 +26,18 @@ std::string reportJson(const Session &session) {
                        {"ran_on", lane.ranOn},
                        {"seconds", lane.seconds},
                        {"measured", lane.measured},
+                       {"timing", lane.timing},
                        {"experts", lane.experts},
                        {"tokens", lane.tokens}});
-    records.push_back({{"layer", record.layer},
-                       {"step", record.step},
-                       {"counts", record.counts},
-                       {"gpu_tokens", record.gpuTokens},
-                       {"lanes", lanes}});
+    records.push_back(
+        {{"layer", record.layer},
+         {"step", record.step},
+         {"counts", record.counts},
+         {"gpu_tokens", record.gpuTokens},
+         {"pim_model",
+          {{"one_token_seconds", record.pimOneTokenSeconds},
+           {"source", record.pimTimeLearned ? "pim-sim" : "roofline"}}},
+         {"lanes", lanes}});
   }
   Json doc = {{"format", "moe-run-report"},
               {"version", 1},
@@ -64,10 +69,13 @@ std::string timelineSvg(const Session &session) {
                 "height=\"%g\" font-family=\"sans-serif\" font-size=\"12\">\n"
                 "<defs><pattern id=\"modelled\" width=\"6\" height=\"6\" "
                 "patternUnits=\"userSpaceOnUse\"><path d=\"M0,6 l6,-6\" "
-                "stroke=\"white\" stroke-width=\"1.5\"/></pattern></defs>\n"
+                "stroke=\"white\" stroke-width=\"1.5\"/></pattern>"
+                "<pattern id=\"simulated\" width=\"6\" height=\"6\" "
+                "patternUnits=\"userSpaceOnUse\"><circle cx=\"3\" cy=\"3\" "
+                "r=\"1\" fill=\"white\"/></pattern></defs>\n"
                 "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
                 "<text x=\"%g\" y=\"22\">policy %s: %zu layer steps, %.3f ms "
-                "(hatched: modelled)</text>\n",
+                "(hatched: modelled, dotted: simulated)</text>\n",
                 width, top + 3 * rowHeight + 30, left,
                 session.policyName().c_str(), session.records().size(),
                 clock * 1e3);
@@ -93,14 +101,15 @@ std::string timelineSvg(const Session &session) {
                     x, y, w, rowHeight - 8, colours[row],
                     static_cast<long long>(record.layer),
                     static_cast<long long>(record.step), lane.device.c_str(),
-                    lane.seconds * 1e6, lane.measured ? "measured" : "modelled",
+                    lane.seconds * 1e6, lane.timing.c_str(),
                     lane.ranOn.c_str());
       svg += buf;
       if (!lane.measured) {
         std::snprintf(buf, sizeof buf,
                       "<rect x=\"%.2f\" y=\"%g\" width=\"%.2f\" height=\"%g\" "
-                      "fill=\"url(#modelled)\"/>\n",
-                      x, y, w, rowHeight - 8);
+                      "fill=\"url(#%s)\"/>\n",
+                      x, y, w, rowHeight - 8,
+                      lane.timing == "simulated" ? "simulated" : "modelled");
         svg += buf;
       }
     }

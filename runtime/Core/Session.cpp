@@ -3,7 +3,10 @@
 #include "moe/Runtime/Session.h"
 
 #include "moe/CostModel/Hardware.h"
+#include "moe/Runtime/PIM/DeviceTiming.h"
+#include "moe/Runtime/PimImage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -123,12 +126,6 @@ std::unique_ptr<Session> Session::create(const Artifact &artifact,
         "GPU time is modelled from the " +
         gpu->name + " descriptor");
   }
-  bool anyPimCode = artifact.find(SectionKind::PimStream) != nullptr;
-  if (!anyPimCode && !manifest->layers.empty())
-    session->warnings_.push_back(
-        "the artifact has no PIM programs: PIM-placed experts run on the host "
-        "and their PIM time is modelled from the " +
-        pim->name + " descriptor");
 
   for (const LayerSpec &layer : manifest->layers) {
     LayerCode code;
@@ -145,16 +142,152 @@ std::unique_ptr<Session> Session::create(const Artifact &artifact,
     shape.intermediate = layer.intermediate;
     shape.matrices = static_cast<int>(layer.matrices);
     shape.weightBits = 16;
+    code.measured = std::make_unique<cost::MeasuredTimes>();
     code.cost = std::make_unique<cost::LayerCostModel>(
-        shape, session->gpu_, session->pim_, session->link_);
+        shape, session->gpu_, session->pim_, session->link_,
+        code.measured.get());
     session->layers_.push_back(std::move(code));
   }
+  if (!session->loadPim(artifact, error))
+    return nullptr;
   if (!session->setPolicy(pick(options.policy, manifest->policy), error))
     return nullptr;
   return session;
 }
 
 Session::~Session() = default;
+
+bool Session::loadPim(const Artifact &artifact, std::string &error) {
+  const Section *section = artifact.find(SectionKind::PimStream, "pim");
+  if (!section) {
+    if (!manifest_.layers.empty())
+      warnings_.push_back("the artifact has no PIM programs: PIM-placed "
+                          "experts run on the host and their PIM time is "
+                          "modelled from the " +
+                          pim_.name + " descriptor");
+    return true;
+  }
+  std::optional<pim::CommandStream> stream =
+      decodePimImage(section->bytes.data(), section->bytes.size(), error);
+  if (!stream) {
+    error = "the artifact's PIM section: " + error;
+    return false;
+  }
+  pim::DeviceGeometry device = pim::geometryOf(pim_);
+  if (!pim_.hasDramTiming() || device.rowsPerBank == 0) {
+    warnings_.push_back("PIM descriptor '" + pim_.name +
+                        "' has no DRAM timing for pim-sim: PIM-placed experts "
+                        "run on the host and their PIM time is modelled");
+    return true;
+  }
+  std::string problem = checkStreamFits(*stream, device, pim_.name);
+  if (!problem.empty()) {
+    error = problem;
+    return false;
+  }
+  pim::DeviceTiming timing = pim::timingOf(pim_, error);
+  if (!error.empty())
+    return false;
+  // The device's capacity is what the simulator enforces.
+  stream->geometry = device;
+  pimStream_ = std::make_unique<pim::CommandStream>(std::move(*stream));
+  pim::SimulatorOptions options;
+  pimSim_ = pim::Simulator::create(*pimStream_, timing, options, error);
+  if (!pimSim_) {
+    error = "pim-sim: " + error;
+    return false;
+  }
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const LayerSpec &spec = manifest_.layers[l];
+    std::string where = "layer " + std::to_string(l);
+    if (spec.pimPrograms.empty()) {
+      warnings_.push_back(where + " has no PIM programs: its PIM share runs "
+                                  "on the host with modelled time");
+      continue;
+    }
+    if (spec.pimPrograms.size() != static_cast<size_t>(spec.experts)) {
+      error = where + ": the manifest lists PIM programs for " +
+              std::to_string(spec.pimPrograms.size()) + " of " +
+              std::to_string(spec.experts) + " experts";
+      return false;
+    }
+    for (size_t e = 0; e < spec.pimPrograms.size(); ++e) {
+      std::vector<PimKernel> kernels;
+      for (const std::string &name : spec.pimPrograms[e]) {
+        PimKernel kernel;
+        kernel.program = pimSim_->findProgram(name);
+        if (!kernel.program) {
+          error = where + " expert " + std::to_string(e) + ": PIM program '" +
+                  name + "' is not in the PIM section";
+          return false;
+        }
+        for (const pim::HostRegion &region : kernel.program->regions) {
+          if (region.kind == pim::HostRegion::Kind::Input)
+            kernel.input = &region;
+          if (region.kind == pim::HostRegion::Kind::Output)
+            kernel.output = &region;
+        }
+        if (!kernel.input || !kernel.output ||
+            kernel.program->inputSize != spec.hidden ||
+            kernel.program->outputSize != spec.hidden) {
+          error = where + " expert " + std::to_string(e) + ": PIM program '" +
+                  name + "' does not take and return " +
+                  std::to_string(spec.hidden) + " values per token";
+          return false;
+        }
+        kernels.push_back(kernel);
+      }
+      std::sort(kernels.begin(), kernels.end(),
+                [](const PimKernel &a, const PimKernel &b) {
+                  return a.program->slots > b.program->slots;
+                });
+      layers_[l].pim.push_back(std::move(kernels));
+    }
+  }
+  return true;
+}
+
+double Session::runOnPim(const std::vector<PimKernel> &kernels,
+                         const std::vector<const float *> &tokens,
+                         int64_t hidden, const std::vector<float *> &outputs,
+                         std::string &error) {
+  pim::RunStats stats;
+  size_t n = tokens.size();
+  for (size_t first = 0; first < n;) {
+    // The program with the most slots the tokens fill; the smallest, part
+    // empty, for the rest.
+    size_t left = n - first;
+    const PimKernel *kernel = &kernels.back();
+    for (const PimKernel &k : kernels)
+      if (k.program->slots <= left) {
+        kernel = &k;
+        break;
+      }
+    const pim::Program &program = *kernel->program;
+    size_t count = std::min<size_t>(program.slots, left);
+    pimArena_.assign(program.arenaBytes, 0);
+    for (const pim::HostRegion &region : program.regions)
+      if (!region.init.empty())
+        std::memcpy(pimArena_.data() + region.offset, region.init.data(),
+                    region.init.size());
+    uint8_t *in = pimArena_.data() + kernel->input->offset;
+    for (size_t t = 0; t < count; ++t)
+      for (int64_t h = 0; h < hidden; ++h) {
+        uint16_t bits =
+            pim::toStorage(tokens[first + t][h], pimStream_->storage);
+        std::memcpy(in + 2 * (t * hidden + h), &bits, 2);
+      }
+    if (!pimSim_->run(program, pimArena_, stats, error)) {
+      error = "pim-sim, program '" + program.name + "': " + error;
+      return -1;
+    }
+    const uint8_t *out = pimArena_.data() + kernel->output->offset;
+    for (size_t t = 0; t < count; ++t)
+      std::memcpy(outputs[first + t], out + 4 * t * hidden, 4 * hidden);
+    first += count;
+  }
+  return stats.seconds;
+}
 
 bool Session::setPolicy(const std::string &name, std::string &error) {
   std::unique_ptr<cost::PlacementPolicy> policy = cost::createPolicy(name);
@@ -269,21 +402,27 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   record.step = step_;
   for (const std::vector<int64_t> &list : copies)
     record.counts.push_back(static_cast<int64_t>(list.size()));
+  record.pimOneTokenSeconds = code.cost->pimExpertTime(1);
+  record.pimTimeLearned = !code.measured->empty();
   cost::ExpertSplit split = policy_->decide(record.counts, *code.cost);
   record.gpuTokens = split.gpuTokens;
 
-  // Each expert's tokens split into the GPU's share and PIM's; each lane's
-  // parts compute on the host here (see the warnings), the two lanes at the
-  // same time, and their device times are modelled.
+  // Each expert's tokens split into the GPU's share and PIM's. The GPU's
+  // share computes on the host with modelled time (see the warnings); PIM's
+  // runs in pim-sim, whose timing model gives its time, when the artifact
+  // has PIM programs, else on the host with modelled time. The two lanes run
+  // at the same time.
   struct Part {
     int64_t expert, begin, end;
   };
   std::vector<Part> lanes[2];
   LayerRecord::Lane gpuLane, pimLane;
+  bool simulated = pimSim_ && !code.pim.empty();
   gpuLane.device = "gpu";
   gpuLane.ranOn = haveGpu_ ? "gpu" : "host";
   pimLane.device = "pim";
-  pimLane.ranOn = "host";
+  pimLane.ranOn = simulated ? "pim-sim" : "host";
+  pimLane.timing = simulated ? "simulated" : "modelled";
   for (int64_t e = 0; e < experts; ++e) {
     int64_t count = record.counts[e];
     int64_t onGpu = std::clamp<int64_t>(split.gpuTokens[e], 0, count);
@@ -297,12 +436,13 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
       lanes[1].push_back({e, onGpu, count});
       pimLane.experts += 1;
       pimLane.tokens += count - onGpu;
-      pimLane.seconds += code.cost->pimExpertTime(count - onGpu);
+      if (!simulated)
+        pimLane.seconds += code.cost->pimExpertTime(count - onGpu);
     }
   }
   if (gpuLane.tokens > 0)
     gpuLane.seconds += gpu_.launchOverhead;
-  if (pimLane.tokens > 0)
+  if (pimLane.tokens > 0 && !simulated)
     pimLane.seconds += link_.latency + code.cost->commTime(pimLane.tokens);
 
   // Rows of different parts never overlap, so the lanes write expertOut
@@ -329,13 +469,51 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
       std::free(outArg.allocated);
     }
   };
+  // pim-sim's lane: each part's simulated time is also what the cost model
+  // learns for that many tokens.
+  std::string pimError;
+  auto runInPimSim = [&](const std::vector<Part> &parts) {
+    std::vector<float> row(hidden);
+    for (const Part &part : parts) {
+      std::vector<std::vector<float>> rowsIn;
+      std::vector<const float *> in;
+      std::vector<float *> out;
+      rowsIn.reserve(part.end - part.begin);
+      for (int64_t i = part.begin; i < part.end; ++i) {
+        int64_t t = copies[part.expert][i] / k;
+        for (int64_t h = 0; h < hidden; ++h)
+          row[h] = at<float>(tokens, t, h);
+        rowsIn.push_back(row);
+        in.push_back(rowsIn.back().data());
+        out.push_back(&expertOut[copies[part.expert][i] * hidden]);
+      }
+      double seconds =
+          runOnPim(code.pim[part.expert], in, hidden, out, pimError);
+      if (seconds < 0)
+        return;
+      int64_t n = part.end - part.begin;
+      pimLane.seconds += seconds;
+      code.measured->record(cost::Device::Pim, n, seconds,
+                            code.cost->rooflineTime(cost::Device::Pim, n));
+    }
+  };
+  auto runPimLane = [&](const std::vector<Part> &parts) {
+    if (simulated)
+      runInPimSim(parts);
+    else
+      runOnHost(parts);
+  };
   if (concurrentLanes_ && !lanes[0].empty() && !lanes[1].empty()) {
-    std::thread pimWorker(runOnHost, std::cref(lanes[1]));
+    std::thread pimWorker(runPimLane, std::cref(lanes[1]));
     runOnHost(lanes[0]);
     pimWorker.join();
   } else {
     runOnHost(lanes[0]);
-    runOnHost(lanes[1]);
+    runPimLane(lanes[1]);
+  }
+  if (!pimError.empty()) {
+    layerError_ = "layer " + std::to_string(layerId) + ": " + pimError;
+    return;
   }
 
   // Combine in slot order: the same sums wherever an expert ran.
@@ -351,6 +529,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   hostLane.device = "host";
   hostLane.ranOn = "host";
   hostLane.measured = true;
+  hostLane.timing = "measured";
   hostLane.seconds = now() - stepStart;
   gpuLane.start = pimLane.start = 0;
   record.lanes = {gpuLane, pimLane, hostLane};

@@ -157,10 +157,10 @@ int runArtifact(const RunOptions &options) {
                 static_cast<long long>(active), record.counts.size());
     for (const runtime::LayerRecord::Lane &lane : record.lanes)
       if (lane.device != "host")
-        std::printf("; %s %lld experts, %lld tokens, %.2f us %s",
+        std::printf("; %s %lld experts, %lld tokens, %.2f us %s (%s)",
                     lane.device.c_str(), static_cast<long long>(lane.experts),
                     static_cast<long long>(lane.tokens), lane.seconds * 1e6,
-                    lane.measured ? "measured" : "modelled");
+                    lane.timing.c_str(), lane.ranOn.c_str());
     std::printf("\n");
   }
   if (records.size() > kShown)

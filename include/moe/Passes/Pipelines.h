@@ -51,7 +51,9 @@ struct CompilePipelineOptions
 };
 
 /// Imported IR to what `moe-translate --export-artifact` takes: MoE layers
-/// outlined for the runtime (moe-outline-layers), then the host pipeline.
+/// outlined for the runtime (moe-outline-layers), every expert compiled for
+/// the PIM descriptor too and packed (moe-compile-pim-variants,
+/// moe-pack-pim-variants), then the host pipeline.
 void buildCompilePipeline(mlir::OpPassManager &pm,
                           const CompilePipelineOptions &options);
 /// Options of `moe-gpu-pipeline`.

@@ -66,6 +66,9 @@ struct LayerSpec {
   int64_t experts = 0, k = 0, hidden = 0, intermediate = 0, matrices = 2;
   std::string routeFunction, expertFunction;
   int idsBits = 32; ///< element width of the route's expert ids
+  /// Per expert, the PIM programs of the artifact's PIM section that
+  /// compute it (one per slots value); empty when the layer has none.
+  std::vector<std::vector<std::string>> pimPrograms;
 };
 
 /// The manifest section: JSON
@@ -74,7 +77,8 @@ struct LayerSpec {
 ///    "layers": [{"id": 0, "experts": 4, "k": 2, "hidden": 8,
 ///                "intermediate": 6, "matrices": 2,
 ///                "route": "moe_layer0_route", "expert": "moe_layer0_expert",
-///                "ids_bits": 32}],
+///                "ids_bits": 32,
+///                "pim_programs": [["l0_e0_s1", "l0_e0_s4"], ...]}],
 ///    "defaults": {"gpu": "h100", "pim": "hbm3e-pim", "link": "nvlink",
 ///                 "policy": "sieve"}}
 struct Manifest {

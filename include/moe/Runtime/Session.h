@@ -14,10 +14,12 @@
 #define MOE_RUNTIME_SESSION_H
 
 #include "moe/CostModel/ExpertCost.h"
+#include "moe/CostModel/MeasuredTimes.h"
 #include "moe/CostModel/Policies.h"
 #include "moe/CostModel/TokenProfile.h"
 #include "moe/Runtime/Artifact.h"
 #include "moe/Runtime/HostLibrary.h"
+#include "moe/Runtime/PIM/Simulator.h"
 
 #include <memory>
 #include <optional>
@@ -32,14 +34,20 @@ struct LayerRecord {
   int64_t layer = 0, step = 0;
   std::vector<int64_t> counts;    ///< tokens per expert
   std::vector<int64_t> gpuTokens; ///< of which the policy gave the GPU
-  /// Seconds of each device's share; `measured` says whether the number is
-  /// a measurement on this machine or the cost model's.
+  /// The cost model's PIM time of a 1-token expert when the placement was
+  /// decided, and whether it came from pim-sim's measurements.
+  double pimOneTokenSeconds = 0;
+  bool pimTimeLearned = false;
+  /// Seconds of each device's share; `timing` says where the number comes
+  /// from: "measured" on this machine, "simulated" by pim-sim's timing
+  /// model, or "modelled" by the cost model.
   struct Lane {
     std::string device; ///< gpu, pim, host
     std::string ranOn;  ///< where the numbers were computed
     double seconds = 0;
     double start = 0; ///< seconds since the step began
     bool measured = false;
+    std::string timing = "modelled";
     int64_t experts = 0, tokens = 0;
   };
   std::vector<Lane> lanes;
@@ -80,6 +88,15 @@ public:
   /// them (`--record-profile`).
   cost::TokenProfile profile() const;
 
+  /// Whether PIM-placed experts run in pim-sim (the artifact has PIM
+  /// programs for the session's PIM device).
+  bool simulatesPim() const { return pimSim_ != nullptr; }
+  /// The PIM times observed so far for `layer` (pim-sim's), which its cost
+  /// model uses for the next placement decisions.
+  const cost::MeasuredTimes &pimTimes(int64_t layer) const {
+    return *layers_[layer].measured;
+  }
+
   /// Called by the compiled code (through moe_rt_layer).
   void runLayer(int64_t layer, const Matrix &tokens, const Matrix &logits,
                 Matrix &result);
@@ -89,11 +106,31 @@ private:
   Manifest manifest_;
   std::unique_ptr<HostLibrary> library_;
   void *entry_ = nullptr;
+  /// A PIM program and the parts of its arena the runtime fills and reads.
+  struct PimKernel {
+    const pim::Program *program = nullptr;
+    const pim::HostRegion *input = nullptr, *output = nullptr;
+  };
   struct LayerCode {
     void *route = nullptr, *expert = nullptr;
+    /// What pim-sim measured; the cost model reads it.
+    std::unique_ptr<cost::MeasuredTimes> measured;
     std::unique_ptr<cost::LayerCostModel> cost;
+    /// Per expert its PIM programs, most slots first; empty without PIM.
+    std::vector<std::vector<PimKernel>> pim;
   };
+  bool loadPim(const Artifact &artifact, std::string &error);
+  /// Runs `tokens` (rows of `hidden` floats) through `kernels` in pim-sim;
+  /// writes the outputs and returns the simulated seconds, or -1 with
+  /// `error` set.
+  double runOnPim(const std::vector<PimKernel> &kernels,
+                  const std::vector<const float *> &tokens, int64_t hidden,
+                  const std::vector<float *> &outputs, std::string &error);
   std::vector<LayerCode> layers_;
+  /// The PIM section (declared before the simulator, which refers to it).
+  std::unique_ptr<pim::CommandStream> pimStream_;
+  std::unique_ptr<pim::Simulator> pimSim_;
+  std::vector<uint8_t> pimArena_;
   std::unique_ptr<cost::PlacementPolicy> policy_;
   std::string policyName_;
   cost::GpuDescriptor gpu_;

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -135,6 +136,13 @@ FailureOr<runtime::Manifest> buildManifest(ModuleOp module) {
     layer.idsBits = static_cast<int>(integer("ids_bits"));
     layer.routeFunction = text("route");
     layer.expertFunction = text("expert");
+    if (auto programs = dict.getAs<ArrayAttr>("pim_programs"))
+      for (Attribute expert : programs) {
+        std::vector<std::string> names;
+        for (Attribute name : cast<ArrayAttr>(expert))
+          names.push_back(cast<StringAttr>(name).str());
+        layer.pimPrograms.push_back(std::move(names));
+      }
     manifest.layers.push_back(std::move(layer));
   }
   if (auto defaults = module->getAttrOfType<DictionaryAttr>("moe.defaults"))
@@ -155,7 +163,7 @@ FailureOr<std::vector<uint8_t>>
 compileHostCode(ModuleOp module, const ExportArtifactOptions &options) {
   // The moe attributes are the manifest's, not LLVM's.
   OwningOpRef<ModuleOp> clone = module.clone();
-  for (StringRef attr : {"moe.entry", "moe.layers", "moe.defaults"})
+  for (StringRef attr : {"moe.entry", "moe.layers", "moe.defaults", "moe.pim"})
     (*clone)->removeAttr(attr);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -243,6 +251,18 @@ LogicalResult exportArtifact(ModuleOp module, llvm::raw_ostream &os,
        std::vector<uint8_t>(manifestText.begin(), manifestText.end())});
   artifact.sections.push_back(
       {runtime::SectionKind::HostLibrary, "host", std::move(*library)});
+  if (Attribute pim = module->getAttr("moe.pim")) {
+    // Already the section's bytes (moe-pack-pim-variants).
+    auto blob = dyn_cast<DenseResourceElementsAttr>(pim);
+    AsmResourceBlob *data = blob ? blob.getRawHandle().getBlob() : nullptr;
+    if (!data)
+      return emitError(module.getLoc())
+             << "moe.pim must be a dense_resource blob with its data";
+    ArrayRef<char> bytes = data->getData();
+    artifact.sections.push_back(
+        {runtime::SectionKind::PimStream, "pim",
+         std::vector<uint8_t>(bytes.begin(), bytes.end())});
+  }
   std::vector<uint8_t> bytes = runtime::encodeArtifact(artifact);
   os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   return success();

@@ -13,6 +13,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace mlir;
@@ -22,7 +23,7 @@ using namespace moe::pim;
 /// channel, in the storage type, little endian.
 static LogicalResult exportWeights(WeightsOp weights,
                                    const DeviceGeometry &geometry,
-                                   StorageType storage,
+                                   StorageType storage, bool dropEmpty,
                                    std::vector<WeightSegment> &segments) {
   std::vector<float> matrix;
   if (auto dense = dyn_cast<DenseElementsAttr>(weights.getValue())) {
@@ -61,6 +62,9 @@ static LogicalResult exportWeights(WeightsOp weights,
     for (uint32_t b = 0; b < geometry.banksPerChannel; ++b) {
       std::vector<float> image =
           bankImage(placement, geometry, c, b, matrix.data());
+      if (dropEmpty && std::all_of(image.begin(), image.end(),
+                                   [](float v) { return v == 0.0f; }))
+        continue;
       WeightSegment segment;
       segment.channel = static_cast<uint16_t>(c);
       segment.bank = static_cast<uint16_t>(b);
@@ -106,7 +110,8 @@ static Program exportProgram(ProgramOp op) {
   return program;
 }
 
-FailureOr<CommandStream> moe::pim::exportCommandStream(DeviceModuleOp module) {
+FailureOr<CommandStream> moe::pim::exportCommandStream(DeviceModuleOp module,
+                                                       bool dropEmptySegments) {
   DeviceAttr device = module.getDevice();
   CommandStream stream;
   stream.geometry = device.getGeometry();
@@ -118,7 +123,7 @@ FailureOr<CommandStream> moe::pim::exportCommandStream(DeviceModuleOp module) {
       stream.programs.push_back(exportProgram(program));
     else if (auto weights = dyn_cast<WeightsOp>(op))
       if (failed(exportWeights(weights, stream.geometry, stream.storage,
-                               stream.weights)))
+                               dropEmptySegments, stream.weights)))
         return failure();
   }
   std::string problem = verifyStream(stream);

@@ -15,8 +15,12 @@
 namespace moe::pim {
 
 /// The stream of `module`; emits an error on the op at fault and fails when
-/// a weight cannot be read or the stream does not verify.
-mlir::FailureOr<CommandStream> exportCommandStream(DeviceModuleOp module);
+/// a weight cannot be read or the stream does not verify. With
+/// `dropEmptySegments`, bank segments that hold only zeros are left out (an
+/// unwritten bank reads as zeros): on a large device most banks of a small
+/// expert hold nothing.
+mlir::FailureOr<CommandStream>
+exportCommandStream(DeviceModuleOp module, bool dropEmptySegments = false);
 
 /// Registers --export-pim and --export-pim-text.
 void registerExportPIMTranslation();
