@@ -324,13 +324,15 @@ bool GatheredMatcher::matchActivation(StringRef a, FFNMatch &ffn,
              l.start == inter && reaches(l.end)) {
     ffn.layout = GateLayout::concatenated;
   } else {
-    return fail(g.node,
-                llvm::formatv("the gate is fc1 columns {0}:{1}:{2} and the "
-                              "linear half {3}:{4}:{5}; moe's layouts are "
-                              "interleaved (gate 0::2, linear 1::2) and "
-                              "concatenated (gate first)",
-                              g.start, g.end == INT64_MAX ? 0 : g.end, g.step,
-                              l.start, l.end == INT64_MAX ? 0 : l.end, l.step));
+    auto columns = [&](const Half &h) {
+      return llvm::formatv("{0}:{1}:{2}", h.start,
+                           reaches(h.end) ? "" : std::to_string(h.end), h.step)
+          .str();
+    };
+    return fail(g.node, "the gate is fc1 columns " + columns(g) +
+                            " and the linear half " + columns(l) +
+                            "; moe's layouts are interleaved (gate 0::2, "
+                            "linear 1::2) and concatenated (gate first)");
   }
   ffn.activation = Activation::swiglu;
   ffn.alpha = alpha;
