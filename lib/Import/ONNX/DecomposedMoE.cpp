@@ -48,12 +48,12 @@ void DecomposedMoEImporter::findBlocks() {
       continue;
     int64_t rank = view.rank(match.tokens);
     if (rank >= 0 && rank != 2 && (match.tokenRowsOnly || rank != 3)) {
-      remarks.nearMiss(view.producer(match.output),
-                       llvm::formatv("tokens of rank {0}; the {1} takes "
-                                     "[T, H] rows{2}",
-                                     rank, match.form,
-                                     match.tokenRowsOnly ? ""
-                                                         : " or [B, S, H]"));
+      remarks.nearMiss(
+          view.producer(match.output),
+          llvm::formatv("tokens of rank {0}; the {1} takes "
+                        "[T, H] rows{2}",
+                        rank, match.form,
+                        match.tokenRowsOnly ? "" : " or [B, S, H]"));
       continue;
     }
     Block block{match.nodes, {match.output}, nullptr};
@@ -349,8 +349,7 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
         FloatAttr(), /*placement=*/ExpertPlacementAttr());
     rows = arith::AddFOp::create(b, loc, rows, dense);
   }
-  importer.define(match.output,
-                  restoreTokenShape(b, loc, rows, graphTokens));
+  importer.define(match.output, restoreTokenShape(b, loc, rows, graphTokens));
   return success();
 }
 

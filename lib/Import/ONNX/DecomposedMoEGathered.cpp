@@ -77,9 +77,8 @@ private:
   /// Gather(b [E, n], ids) unsqueezed at -2, or Gather(b [E, 1, n], ids).
   std::string gatheredBias(StringRef name);
   /// MatMul(in, Gather(W, ids)) [+ gathered bias]: fills `in`, W and bias.
-  bool matchGatheredLinear(StringRef name, std::string &in,
-                           std::string &weight, std::string &bias,
-                           const char *what);
+  bool matchGatheredLinear(StringRef name, std::string &in, std::string &weight,
+                           std::string &bias, const char *what);
   /// The clamped gated activation `a` over the halves of fc1's output.
   bool matchActivation(StringRef a, FFNMatch &ffn, std::string &fc1Out,
                        int64_t inter);
@@ -203,9 +202,8 @@ bool GatheredMatcher::matchActivation(StringRef a, FFNMatch &ffn,
   if (gateIt == factors.end())
     return fail(sigmoidIndex, "the sigmoid does not gate its own argument");
   factors.erase(gateIt);
-  llvm::erase_if(factors, [&](const std::string &f) {
-    return f == sigmoid->output(0);
-  });
+  llvm::erase_if(factors,
+                 [&](const std::string &f) { return f == sigmoid->output(0); });
   std::string linear = factors.front();
   double beta = 0.0;
   if (const onnx::NodeProto *add = view.def(linear, "Add")) {
@@ -274,12 +272,11 @@ bool GatheredMatcher::matchActivation(StringRef a, FFNMatch &ffn,
     if (linearClamp.max != limit || linearClamp.min != -limit)
       return fail(linearClamp.node,
                   "the linear half is clamped to [" + text(linearClamp.min) +
-                      ", " + text(linearClamp.max) + "], not [-" +
-                      text(limit) + ", " + text(limit) +
-                      "] like the gate's limit");
+                      ", " + text(linearClamp.max) + "], not [-" + text(limit) +
+                      ", " + text(limit) + "] like the gate's limit");
     if (!(limit >= 0.0))
-      return fail(gateClamp.node, "the swiglu limit " + text(limit) +
-                                      " is negative");
+      return fail(gateClamp.node,
+                  "the swiglu limit " + text(limit) + " is negative");
     ffn.limit = limit;
   }
 
@@ -372,8 +369,8 @@ std::optional<ExpertsMatch> GatheredMatcher::match(int anchor,
   const onnx::NodeProto *squeeze = def(y, "Squeeze");
   FFNMatch ffn;
   std::string a;
-  if (!squeeze || !matchGatheredLinear(squeeze->input(0), a, ffn.fc2,
-                                       ffn.fc2Bias, "fc2")) {
+  if (!squeeze ||
+      !matchGatheredLinear(squeeze->input(0), a, ffn.fc2, ffn.fc2Bias, "fc2")) {
     why.clear();
     return std::nullopt;
   }
@@ -436,10 +433,11 @@ std::optional<ExpertsMatch> GatheredMatcher::match(int anchor,
 
 } // namespace
 
-std::optional<ExpertsMatch>
-matchGatheredExperts(const ONNXGraphView &view, ArrayRef<RouteMatch> routes,
-                     int anchor, bool &candidate, std::string &why,
-                     int &whereNode) {
+std::optional<ExpertsMatch> matchGatheredExperts(const ONNXGraphView &view,
+                                                 ArrayRef<RouteMatch> routes,
+                                                 int anchor, bool &candidate,
+                                                 std::string &why,
+                                                 int &whereNode) {
   GatheredMatcher matcher(view, routes, why, whereNode);
   return matcher.match(anchor, candidate);
 }

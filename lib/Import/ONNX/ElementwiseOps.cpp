@@ -259,22 +259,20 @@ LogicalResult importMaxMin(OpContext &c) {
   }
   bool fp = isFloat(t);
   return finish(
-      c, mapElementwise(
-             c, operands, t,
-             [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-               Value v = args[0];
-               // NaN-propagating, as ONNX Runtime's Max and Min are.
-               for (Value next : args.drop_front())
-                 v = fp ? (isMax ? Value(arith::MaximumFOp::create(b, loc, v,
-                                                                   next))
-                                 : Value(arith::MinimumFOp::create(b, loc, v,
-                                                                   next)))
-                        : (isMax ? Value(arith::MaxSIOp::create(b, loc, v,
-                                                                next))
-                                 : Value(arith::MinSIOp::create(b, loc, v,
-                                                                next)));
-               return v;
-             }));
+      c,
+      mapElementwise(
+          c, operands, t,
+          [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+            Value v = args[0];
+            // NaN-propagating, as ONNX Runtime's Max and Min are.
+            for (Value next : args.drop_front())
+              v = fp ? (isMax
+                            ? Value(arith::MaximumFOp::create(b, loc, v, next))
+                            : Value(arith::MinimumFOp::create(b, loc, v, next)))
+                     : (isMax ? Value(arith::MaxSIOp::create(b, loc, v, next))
+                              : Value(arith::MinSIOp::create(b, loc, v, next)));
+            return v;
+          }));
 }
 
 LogicalResult importWhere(OpContext &c) {

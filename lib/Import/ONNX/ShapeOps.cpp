@@ -69,9 +69,9 @@ LogicalResult importIdentity(OpContext &c) {
 /// select(v == constant, then, otherwise) on index values.
 Value selectIfEquals(OpBuilder &b, Location loc, Value v, int64_t constant,
                      Value then, Value otherwise) {
-  Value eq = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, v,
-      arith::ConstantIndexOp::create(b, loc, constant));
+  Value eq =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v,
+                            arith::ConstantIndexOp::create(b, loc, constant));
   return arith::SelectOp::create(b, loc, eq, then, otherwise);
 }
 
@@ -155,10 +155,10 @@ LogicalResult importReshape(OpContext &c) {
     if (inferred >= 0)
       sizes[inferred] = quotient;
     for (int64_t i : runtime)
-      sizes[i] = selectIfEquals(
-          c.b, c.loc, cast<Value>(sizes[i]), -1,
-          getValueOrCreateConstantIndexOp(c.b, c.loc, quotient),
-          cast<Value>(sizes[i]));
+      sizes[i] =
+          selectIfEquals(c.b, c.loc, cast<Value>(sizes[i]), -1,
+                         getValueOrCreateConstantIndexOp(c.b, c.loc, quotient),
+                         cast<Value>(sizes[i]));
   } else if (staticTotal && staticKnown && *staticTotal != *staticKnown) {
     c.error() << "cannot reshape " << type << " (" << *staticTotal
               << " elements) into " << *staticKnown << " elements";

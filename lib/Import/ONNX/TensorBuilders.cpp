@@ -451,11 +451,12 @@ shapeOperandEntries(OpContext &c, int position, StringRef what) {
   // directly, so the static sizes among them stay static.
   auto elements = shape.getDefiningOp<tensor::FromElementsOp>();
   for (int64_t i = 0; i < type.getDimSize(0); ++i) {
-    Value entry = elements ? elements.getElements()[i]
-                           : Value(tensor::ExtractOp::create(
-                                 c.b, c.loc, shape,
-                                 ValueRange{arith::ConstantIndexOp::create(
-                                     c.b, c.loc, i)}));
+    Value entry =
+        elements
+            ? elements.getElements()[i]
+            : Value(tensor::ExtractOp::create(
+                  c.b, c.loc, shape,
+                  ValueRange{arith::ConstantIndexOp::create(c.b, c.loc, i)}));
     if (auto cast = entry.getDefiningOp<arith::IndexCastOp>())
       if (cast.getIn().getType().isIndex()) {
         if (std::optional<int64_t> v = getConstantIntValue(cast.getIn()))

@@ -12,6 +12,8 @@ forms (what the importer should recognise):
             -> expert MLP -> * routing weight -> ScatterElements(add)
   dense     every expert on every token, times its dense weight column
             (ReduceSum(weights * Cast(Equal(ids, e)))), summed with Add
+  (loop and dense also write DIR/numpy_output.npy, the block computed by
+  test/lib/moe_ref.py, unless a near-miss variant changes its meaning)
   gptoss    GPT-OSS: the router is MatMul + bias inside the graph, routing
             is Softmax over TopK of the logits; per token slot, Gather of
             the stacked [E, H, 2I] / [E, 2I] fc1 and [E, I, H] / [E, H] fc2
@@ -93,6 +95,8 @@ class Graph:
     def __init__(self):
         self.nodes, self.inits, self.count = [], [], 0
         self.consts = {}
+        # Expert weights by expert (or "shared"), for the numpy reference.
+        self.mlps = {}
 
     def name(self, base):
         self.count += 1
@@ -157,14 +161,18 @@ def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays, act=None):
         g.init(name1, w1)
     a = g.op("MatMul", [x, name1])
     if cfg["bias"]:
-        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, rng.normal(
-            0, 0.1, I).astype(np.float32))])
+        b1 = rng.normal(0, 0.1, I).astype(np.float32)
+        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, b1)])
     w3name = g.init("expert%s_fc3" % e, w3) if act == "swiglu" else None
+    g.mlps[e] = {"fc1": w1.T, "fc2": w2.T, "activation": act}
+    if act == "swiglu":
+        g.mlps[e].update(fc3=w3.T, gate_layout="separate")
     h = activation(g, act, a, x, w3name)
     y = g.op("MatMul", [h, g.init("expert%s_fc2" % e, w2)])
     if cfg["bias"]:
-        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, rng.normal(
-            0, 0.1, H).astype(np.float32)), y])
+        b2 = rng.normal(0, 0.1, H).astype(np.float32)
+        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, b2), y])
+        g.mlps[e].update(b1=b1, b2=b2)
     return y
 
 
@@ -334,6 +342,47 @@ def gptoss_reference(cfg, w, x):
     return y.reshape(x.shape).astype(np.float32)
 
 
+# Variants whose semantics are moe's: the numpy reference applies.
+SAME_SEMANTICS = ("topk-softmax", "no-renorm", "onehot", "dense-weight",
+                  "scatternd", "scatter-matrix", "epsilon", "batched")
+
+
+def moe_reference(cfg, g, arrays):
+    """The block computed by test/lib/moe_ref.py (route -> dispatch ->
+    experts -> combine [+ shared]) from the graph's inputs and weights: what
+    the importer claims the decomposed graph means."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "..", "lib"))
+    import moe_ref
+    v = cfg["variants"]
+    E, H = cfg["experts"], cfg["hidden"]
+    x = arrays["input"].reshape(-1, H)
+    logits = arrays["router_logits"].reshape(-1, E)
+    kw = {}
+    if cfg["routing"] == "deepseek":
+        kw = dict(scoring="sigmoid", normalize=True, epsilon=cfg["epsilon"],
+                  scale=cfg["scale"], n_group=cfg["groups"],
+                  topk_group=cfg["topk_group"],
+                  bias=g_bias(g))
+    else:
+        kw = dict(normalize="no-renorm" not in v,
+                  epsilon=cfg["epsilon"] if "epsilon" in v else 0.0)
+    stack = lambda name: (np.stack([g.mlps[e][name] for e in range(E)])  # noqa
+                          if name in g.mlps[0] else None)
+    first = g.mlps[0]
+    y = moe_ref.moe_layer(
+        x, logits, cfg["k"], stack("fc1"), stack("fc2"), fc3=stack("fc3"),
+        b1=stack("b1"), b2=stack("b2"), activation=first["activation"],
+        gate_layout=first.get("gate_layout"),
+        shared=dict(g.mlps["shared"]) if "shared" in g.mlps else None, **kw)
+    return y.reshape(arrays["input"].shape)
+
+
+def g_bias(g):
+    return next(numpy_helper.to_array(t) for t in g.inits
+                if t.name == "e_score_correction_bias")
+
+
 def build(cfg, seed):
     rng = np.random.default_rng(seed)
     T, H, E, k = cfg["tokens"], cfg["hidden"], cfg["experts"], cfg["k"]
@@ -384,14 +433,22 @@ def build(cfg, seed):
         w3 = g.init("experts_fc3", rng.normal(0, 1 / math.sqrt(H), (
             E, H, I)).astype(np.float32))
         a = g.op("MatMul", [x, w1])
+        stacked = {n.name: numpy_helper.to_array(n) for n in g.inits}
+        for e in range(E):
+            g.mlps[e] = {"fc1": stacked[w1][e].T, "fc2": stacked[w2][e].T,
+                         "activation": cfg["activation"]}
+            if cfg["activation"] == "swiglu":
+                g.mlps[e].update(fc3=stacked[w3][e].T, gate_layout="separate")
         if cfg["bias"]:
-            a = g.op("Add", [a, g.init("experts_fc1_bias", rng.normal(
-                0, 0.1, (E, 1, I)).astype(np.float32))])
+            b1 = rng.normal(0, 0.1, (E, 1, I)).astype(np.float32)
+            a = g.op("Add", [a, g.init("experts_fc1_bias", b1)])
         h = activation(g, cfg["activation"], a, x, w3)
         y = g.op("MatMul", [h, w2])
         if cfg["bias"]:
-            y = g.op("Add", [y, g.init("experts_fc2_bias", rng.normal(
-                0, 0.1, (E, 1, H)).astype(np.float32))])
+            b2 = rng.normal(0, 0.1, (E, 1, H)).astype(np.float32)
+            y = g.op("Add", [y, g.init("experts_fc2_bias", b2)])
+            for e in range(E):
+                g.mlps[e].update(b1=b1[e, 0], b2=b2[e, 0])
         col = g.op("Unsqueeze", [g.op("Transpose", [matrix], perm=[1, 0]),
                                  g.const([-1], np.int64)])
         outputs.insert(0, ("output", g.op("ReduceSum", [
@@ -457,6 +514,9 @@ def build(cfg, seed):
     if cfg["batch_shape"] and not batched_io:
         outputs[0] = ("output", g.op("Reshape", [outputs[0][1], g.op(
             "Shape", ["input"])]))
+    if cfg["form"] in ("loop", "dense") and all(
+            s in SAME_SEMANTICS for s in v):
+        cfg["numpy_output"] = moe_reference(cfg, g, arrays)
 
     # Name the outputs as the graph does.
     out_infos = []

@@ -523,6 +523,52 @@ def runtime_reshape(rng):
 
 
 @case
+def initializer_types(rng):
+    """Initializers of each weight type, in typed fields and in raw_data,
+    cast to float and added to x: fp32, fp16, bf16, int8, uint8 (below 128:
+    uint8 is imported as signless i8)."""
+    c = Case()
+    c.input("x", randn(rng, 2, 4), [B, 4])
+    vals = (randn(rng, 4) * 3).round(2)
+    signed = rng.integers(-100, 100, 4)
+    unsigned = rng.integers(0, 127, 4)
+    specs = [("f32", TensorProto.FLOAT, vals), ("f16", TensorProto.FLOAT16,
+                                                vals.astype(np.float16)),
+             ("bf16", TensorProto.BFLOAT16, vals),
+             ("i8", TensorProto.INT8, signed), ("u8", TensorProto.UINT8,
+                                               unsigned)]
+    acc = "x"
+    for name, elem, values in specs:
+        for raw in (False, True):
+            tname = "%s_%s" % (name, "raw" if raw else "typed")
+            if raw and elem == TensorProto.BFLOAT16:
+                # bf16 bits: the upper half of the fp32 pattern (values with
+                # two decimals round; the same bits either way).
+                bits = (np.asarray(values, np.float32).view(np.uint32)
+                        >> 16).astype(np.uint16)
+                t = helper.make_tensor(tname, elem, [4], bits.tobytes(),
+                                       raw=True)
+            elif raw:
+                t = numpy_helper.from_array(np.asarray(values, {
+                    TensorProto.FLOAT: np.float32,
+                    TensorProto.FLOAT16: np.float16,
+                    TensorProto.INT8: np.int8,
+                    TensorProto.UINT8: np.uint8}[elem]), tname)
+            else:
+                t = helper.make_tensor(tname, elem, [4], [
+                    float(v) if elem in (TensorProto.FLOAT,
+                                         TensorProto.FLOAT16,
+                                         TensorProto.BFLOAT16)
+                    else int(v) for v in values])
+            c.inits.append(t)
+            as_float = c.node("Cast", [tname], tname + "_f",
+                              to=TensorProto.FLOAT)
+            acc = c.node("Add", [acc, as_float], "sum_" + tname)
+    c.output(acc)
+    return c
+
+
+@case
 def gather(rng):
     c = Case()
     c.input("x", randn(rng, 2, 5, 3), [B, 5, 3])
