@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -30,10 +31,10 @@ void DecomposedMoEImporter::findBlocks() {
   llvm::StringSet<> acceptedIds;
   for (const RouteMatch &route : routes) {
     int64_t rank = view.rank(route.logits);
-    if (rank >= 0 && rank != 2) {
+    if (rank >= 0 && rank != 2 && rank != 3) {
       remarks.nearMiss(route.nodes.front(),
                        llvm::formatv("router logits of rank {0}; moe.route "
-                                     "takes [T, E]",
+                                     "takes [T, E] (or [B, S, E], flattened)",
                                      rank));
       continue;
     }
@@ -46,11 +47,13 @@ void DecomposedMoEImporter::findBlocks() {
     if (!acceptedIds.contains(match.ids))
       continue;
     int64_t rank = view.rank(match.tokens);
-    if (rank >= 0 && rank != 2) {
-      remarks.nearMiss(view.producer(match.output),
-                       llvm::formatv("tokens of rank {0}; the experts take "
-                                     "[T, H] rows",
-                                     rank));
+    if (rank >= 0 && rank != 2 && (match.tokenRowsOnly || rank != 3)) {
+      remarks.nearMiss(
+          view.producer(match.output),
+          llvm::formatv("tokens of rank {0}; the {1} takes "
+                        "[T, H] rows{2}",
+                        rank, match.form,
+                        match.tokenRowsOnly ? "" : " or [B, S, H]"));
       continue;
     }
     Block block{match.nodes, {match.output}, nullptr};
@@ -121,17 +124,23 @@ LogicalResult DecomposedMoEImporter::emitRoute(const RouteMatch &route,
   const onnx::NodeProto &proto = view.node(node);
   OpBuilder &b = importer.builder;
   Location loc = importer.nodeLoc(proto, node);
-  Value logits = importer.lookup(proto, node, route.logits);
-  if (!logits)
+  Value graphLogits = importer.lookup(proto, node, route.logits);
+  if (!graphLogits)
     return failure();
-  auto type = dyn_cast<RankedTensorType>(logits.getType());
-  if (!type || type.getRank() != 2 || type.isDynamicDim(1) ||
-      !isa<FloatType>(type.getElementType())) {
+  auto graphType = dyn_cast<RankedTensorType>(graphLogits.getType());
+  if (!graphType || (graphType.getRank() != 2 && graphType.getRank() != 3) ||
+      graphType.isDynamicDim(graphType.getRank() - 1) ||
+      !isa<FloatType>(graphType.getElementType())) {
     importer.nodeError(proto, node)
         << "the routing's logits '" << route.logits
-        << "' must be [T, E] floats with a static E, got " << logits.getType();
+        << "' must be [T, E] or [B, S, E] floats with a static E, got "
+        << graphLogits.getType();
     return failure();
   }
+  // moe.route takes [T, E]; [B, S, E] logits are flattened, and the ids
+  // and weights given back their [B, S, k] shape.
+  Value logits = flattenTokens(b, loc, graphLogits);
+  auto type = cast<RankedTensorType>(logits.getType());
   if (route.k > type.getDimSize(1)) {
     importer.nodeError(proto, node)
         << "TopK's k = " << route.k << " exceeds the " << type.getDimSize(1)
@@ -164,8 +173,14 @@ LogicalResult DecomposedMoEImporter::emitRoute(const RouteMatch &route,
       b.getF64FloatAttr(route.epsilon), b.getF64FloatAttr(route.scale),
       route.nGroup ? b.getI64IntegerAttr(*route.nGroup) : IntegerAttr(),
       route.topkGroup ? b.getI64IntegerAttr(*route.topkGroup) : IntegerAttr());
-  importer.define(route.ids, op.getIds());
-  importer.define(route.weights, op.getWeights());
+  routeOps[route.ids] = op;
+  for (auto [name, value] : {std::pair(route.ids, op.getIds()),
+                             std::pair(route.weights, op.getWeights())}) {
+    Value graphValue = restoreTokenShape(b, loc, value, graphLogits);
+    if (graphValue != value)
+      restored.push_back(graphValue);
+    importer.define(name, graphValue);
+  }
   return success();
 }
 
@@ -279,22 +294,33 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
                                                  int node) {
   const onnx::NodeProto &proto = view.node(node);
   Location loc = importer.nodeLoc(proto, node);
-  Value tokens = importer.lookup(proto, node, match.tokens);
+  Value graphTokens = importer.lookup(proto, node, match.tokens);
   Value ids = importer.lookup(proto, node, match.ids);
   Value weights = importer.lookup(proto, node, match.weights);
-  if (!tokens || !ids || !weights)
+  if (!graphTokens || !ids || !weights)
     return failure();
-  auto tokensType = dyn_cast<RankedTensorType>(tokens.getType());
-  if (!tokensType || tokensType.getRank() != 2 || tokensType.isDynamicDim(1)) {
+  auto tokensType = dyn_cast<RankedTensorType>(graphTokens.getType());
+  int64_t maxRank = match.tokenRowsOnly ? 2 : 3;
+  if (!tokensType || tokensType.getRank() < 2 ||
+      tokensType.getRank() > maxRank ||
+      tokensType.isDynamicDim(tokensType.getRank() - 1)) {
     importer.nodeError(proto, node)
-        << "the experts' tokens '" << match.tokens
-        << "' must be [T, H] with a static H, got " << tokens.getType();
+        << "the experts' tokens '" << match.tokens << "' must be [T, H]"
+        << (match.tokenRowsOnly ? "" : " or [B, S, H]")
+        << " with a static H, got " << graphTokens.getType();
     return failure();
+  }
+  // The moe ops see [T, H] rows and [T, k] routing.
+  OpBuilder &b = importer.builder;
+  Value tokens = flattenTokens(b, loc, graphTokens);
+  RouteOp route = routeOps.lookup(match.ids);
+  if (route) {
+    ids = route.getIds();
+    weights = route.getWeights();
   }
   ExpertFFN ffn;
   if (failed(buildFFN(match.experts, /*stack=*/true, node, ffn, match.stacked)))
     return failure();
-  auto route = ids.getDefiningOp<RouteOp>();
   int64_t numExperts = cast<RankedTensorType>(ffn.fc1.getType()).getDimSize(0);
   if (!route || route.getNumExperts() != numExperts) {
     importer.nodeError(proto, node)
@@ -310,7 +336,6 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
     ExpertFFN shared;
     if (failed(buildFFN(*match.shared, /*stack=*/false, node, shared)))
       return failure();
-    OpBuilder &b = importer.builder;
     Value rowsIn = tokens;
     if (rowsIn.getType() != rows.getType())
       rowsIn = tensor::CastOp::create(b, loc, rows.getType(), rowsIn);
@@ -324,8 +349,7 @@ LogicalResult DecomposedMoEImporter::emitExperts(const ExpertsMatch &match,
         FloatAttr(), /*placement=*/ExpertPlacementAttr());
     rows = arith::AddFOp::create(b, loc, rows, dense);
   }
-  importer.define(match.output,
-                  restoreTokenShape(importer.builder, loc, rows, tokens));
+  importer.define(match.output, restoreTokenShape(b, loc, rows, graphTokens));
   return success();
 }
 
@@ -341,7 +365,10 @@ LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
   const FFNMatch &first = ffns.front();
   ffn.activation = first.activation;
   if (first.activation == Activation::swiglu)
-    ffn.layout = GateLayout::separate;
+    ffn.layout = first.layout.value_or(GateLayout::separate);
+  ffn.alpha = first.alpha;
+  ffn.beta = first.beta;
+  ffn.limit = first.limit;
   struct Part {
     std::string FFNMatch::*field;
     Value *value;
@@ -366,6 +393,22 @@ LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
 }
 
 void DecomposedMoEImporter::eraseDeadWeights() {
+  // [B, S, k] routing results nobody outside the MoE block reads.
+  SmallVector<Operation *> work;
+  for (Value value : restored)
+    if (Operation *op = value.getDefiningOp())
+      work.push_back(op);
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!isOpTriviallyDead(op))
+      continue;
+    for (Value operand : op->getOperands())
+      if (Operation *producer = operand.getDefiningOp())
+        work.push_back(producer);
+    op->erase();
+  }
+  restored.clear();
+
   // Initializers that only matched nodes read (per-expert weights, expert
   // indices, axes) have no use left once the blocks are moe ops.
   for (const onnx::TensorProto &tensor : view.graph.initializer()) {

@@ -148,6 +148,11 @@ struct FFNMatch {
   std::string input;
   Activation activation = Activation::identity;
   std::string fc1, fc1Bias, fc3, fc3Bias, fc2, fc2Bias;
+  /// SwiGLU with fc1's gate and linear halves in one matrix (GPT-OSS);
+  /// separate (fc3) when unset.
+  std::optional<GateLayout> layout;
+  double alpha = 1.0, beta = 0.0;
+  std::optional<double> limit;
 };
 
 /// An expert block over routed tokens: per-expert MLPs (or one stacked).
@@ -158,6 +163,9 @@ struct ExpertsMatch {
   /// One per expert, in expert order; a single one with stacked weights.
   std::vector<FFNMatch> experts;
   bool stacked = false;
+  /// Whether the block indexes token rows (a per-expert loop gathers rows
+  /// of [T, H]); otherwise [B, S, H] tokens are flattened around it.
+  bool tokenRowsOnly = false;
   /// A shared expert on every token, added to the routed output.
   std::optional<FFNMatch> shared;
 };
@@ -170,6 +178,14 @@ std::vector<RouteMatch> matchRoutings(const ONNXGraphView &view,
 std::optional<FFNMatch> matchExpertFFN(const ONNXGraphView &view,
                                        llvm::StringRef output, std::string &why,
                                        int &whereNode);
+
+/// GPT-OSS style experts (stacked weights gathered by expert id) summed by
+/// the ReduceSum at `anchor`; `candidate` says whether it looked like one
+/// (then `why` and `whereNode` say what differs when there is no match).
+std::optional<ExpertsMatch>
+matchGatheredExperts(const ONNXGraphView &view,
+                     llvm::ArrayRef<RouteMatch> routes, int anchor,
+                     bool &candidate, std::string &why, int &whereNode);
 
 /// Per-expert loops and dense-masked experts consuming the routings.
 std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
@@ -190,7 +206,8 @@ public:
   bool covers(int node) const { return owner.count(node); }
   /// Emits the match whose last node is `node`, if any.
   mlir::LogicalResult importAt(int node);
-  /// Erases the constants of initializers that only matched nodes read.
+  /// Erases the constants of initializers that only matched nodes read,
+  /// and reshapes of routing results nothing reads.
   void eraseDeadWeights();
 
 private:
@@ -219,6 +236,10 @@ private:
   ONNXGraphView view;
   MatchRemarks remarks;
   std::vector<Block> blocks;
+  /// The moe.route of each matched routing, by its ids' name.
+  llvm::StringMap<RouteOp> routeOps;
+  /// Routing results given back a [B, S, k] shape, erased when unused.
+  llvm::SmallVector<mlir::Value> restored;
   /// node index -> index into blocks.
   llvm::DenseMap<int, int> owner;
 };

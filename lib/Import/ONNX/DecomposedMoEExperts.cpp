@@ -375,6 +375,7 @@ bool ExpertBlockMatcher::finish(ExpertsMatch &match, int anchor) {
 std::optional<ExpertsMatch> ExpertBlockMatcher::matchLoop(int anchor) {
   ExpertsMatch match;
   match.form = "per-expert loop";
+  match.tokenRowsOnly = true;
   match.output = view.node(anchor).output(0);
   std::vector<std::pair<int64_t, FFNMatch>> experts;
   std::string acc = match.output;
@@ -721,6 +722,11 @@ std::vector<ExpertsMatch> matchExpertBlocks(const ONNXGraphView &view,
       match = matcher.matchDense(i, candidate);
     } else if (node.op_type() == "ReduceSum") {
       match = matcher.matchBatched(i, candidate);
+      if (!match && !candidate) {
+        matcher.why.clear();
+        match = matchGatheredExperts(view, routes, i, candidate, matcher.why,
+                                     matcher.whereNode);
+      }
     }
     if (match) {
       // A shared expert: Add(routed, FFN(tokens)), Qwen/DeepSeek style.

@@ -2,7 +2,8 @@
 //
 // Unary, binary and ternary element-wise ops with numpy multidirectional
 // broadcasting, as one linalg.generic each whose body is arith/math on the
-// scalars: arithmetic, comparisons, logic, Where, Clip, Cast, activations
+// scalars: arithmetic, comparisons, logic, Max/Min (variadic), Where, Clip,
+// Cast, activations
 // and Gelu (opset 20, exact and tanh forms).
 //
 //===----------------------------------------------------------------------===//
@@ -14,6 +15,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
+
+#include <limits>
 
 using namespace mlir;
 
@@ -234,6 +237,44 @@ LogicalResult importBinary(OpContext &c) {
   return finish(c, result);
 }
 
+/// Max and Min: one or more inputs, broadcast together.
+LogicalResult importMaxMin(OpContext &c) {
+  bool isMax = c.node.op_type() == "Max";
+  if (failed(c.checkArity(1, std::numeric_limits<int>::max())) ||
+      failed(c.checkAttributes({})))
+    return failure();
+  SmallVector<Value> operands;
+  for (int i = 0; i < c.numInputs(); ++i) {
+    Value v = c.input(i);
+    if (!v)
+      return failure();
+    operands.push_back(v);
+  }
+  if (failed(expectSameElementType(c, operands)))
+    return failure();
+  Type t = elementTypeOf(operands.front());
+  if (t.isInteger(1)) {
+    c.error() << "does not take bool tensors";
+    return failure();
+  }
+  bool fp = isFloat(t);
+  return finish(
+      c,
+      mapElementwise(
+          c, operands, t,
+          [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+            Value v = args[0];
+            // NaN-propagating, as ONNX Runtime's Max and Min are.
+            for (Value next : args.drop_front())
+              v = fp ? (isMax
+                            ? Value(arith::MaximumFOp::create(b, loc, v, next))
+                            : Value(arith::MinimumFOp::create(b, loc, v, next)))
+                     : (isMax ? Value(arith::MaxSIOp::create(b, loc, v, next))
+                              : Value(arith::MinSIOp::create(b, loc, v, next)));
+            return v;
+          }));
+}
+
 LogicalResult importWhere(OpContext &c) {
   if (failed(c.checkArity(3, 3)) || failed(c.checkAttributes({})))
     return failure();
@@ -351,6 +392,8 @@ void registerElementwiseOps(OpImporterTable &table) {
        {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater",
         "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"})
     table.add("", op, kMinOnnxOpset, kMaxOnnxOpset, importBinary);
+  table.add("", "Max", kMinOnnxOpset, kMaxOnnxOpset, importMaxMin);
+  table.add("", "Min", kMinOnnxOpset, kMaxOnnxOpset, importMaxMin);
   table.add("", "Where", kMinOnnxOpset, kMaxOnnxOpset, importWhere);
   table.add("", "Clip", kMinOnnxOpset, kMaxOnnxOpset, importClip);
   table.add("", "Cast", kMinOnnxOpset, kMaxOnnxOpset, importCast);

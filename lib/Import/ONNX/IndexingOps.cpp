@@ -1,6 +1,6 @@
 //===- IndexingOps.cpp - ONNX gather/scatter-style ops --------------------===//
 //
-// Gather and GatherElements (linalg.generic reading the data with
+// Gather, GatherElements and GatherND (linalg.generic reading the data with
 // tensor.extract), ScatterElements (an scf.for nest over the updates, in
 // order, so later updates win as ONNX Runtime's do), OneHot, NonZero (an
 // output length known only at run time: a dynamic dimension) and Range.
@@ -103,6 +103,54 @@ LogicalResult importGather(OpContext &c) {
           at.push_back(linalg::IndexOp::create(b, loc, d));
         at.push_back(wrapIndex(b, loc, args[0], axisSize));
         for (int64_t d = *axis + q; d < outRank; ++d)
+          at.push_back(linalg::IndexOp::create(b, loc, d));
+        return tensor::ExtractOp::create(b, loc, data, at);
+      });
+  c.define(0, result);
+  return success();
+}
+
+LogicalResult importGatherND(OpContext &c) {
+  if (failed(c.checkArity(2, 2)) || failed(c.checkAttributes({"batch_dims"})))
+    return failure();
+  Value data = c.input(0), indices = c.input(1);
+  if (!data || !indices || failed(expectIndices(c, indices)))
+    return failure();
+  if (int64_t batchDims = c.intAttr("batch_dims", 0); batchDims != 0) {
+    c.error() << "batch_dims = " << batchDims
+              << " is not supported; supported: 0";
+    return failure();
+  }
+  int64_t r = typeOf(data).getRank(), q = typeOf(indices).getRank();
+  int64_t tuple = q > 0 ? typeOf(indices).getDimSize(q - 1) : 0;
+  if (q < 1 || ShapedType::isDynamic(tuple) || tuple < 1 || tuple > r) {
+    c.error() << "the last dimension of the indices " << indices.getType()
+              << " must be static and in [1, " << r << "] (the data's rank)";
+    return failure();
+  }
+  // out[i..., j...] = data[indices[i..., :], j...]
+  SmallVector<OpFoldResult> dataSizes = mixedSizes(c.b, c.loc, data);
+  SmallVector<OpFoldResult> sizes = mixedSizes(c.b, c.loc, indices);
+  sizes.pop_back();
+  int64_t outer = sizes.size();
+  sizes.append(dataSizes.begin() + tuple, dataSizes.end());
+  SmallVector<Value> dims;
+  for (int64_t d = 0; d < tuple; ++d)
+    dims.push_back(dimValue(c.b, c.loc, data, d));
+  Value result = buildElementwise(
+      c.b, c.loc, ValueRange{}, {}, sizes, typeOf(data).getElementType(),
+      [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+        SmallVector<Value> at, where;
+        for (int64_t d = 0; d < outer; ++d)
+          where.push_back(linalg::IndexOp::create(b, loc, d));
+        where.push_back(Value());
+        for (int64_t d = 0; d < tuple; ++d) {
+          where.back() = arith::ConstantIndexOp::create(b, loc, d);
+          at.push_back(wrapIndex(
+              b, loc, tensor::ExtractOp::create(b, loc, indices, where),
+              dims[d]));
+        }
+        for (int64_t d = outer; d < static_cast<int64_t>(sizes.size()); ++d)
           at.push_back(linalg::IndexOp::create(b, loc, d));
         return tensor::ExtractOp::create(b, loc, data, at);
       });
@@ -431,6 +479,7 @@ void registerIndexingOps(OpImporterTable &table) {
   };
   add("Gather", importGather);
   add("GatherElements", importGatherElements);
+  add("GatherND", importGatherND);
   add("ScatterElements", importScatterElements);
   add("OneHot", importOneHot);
   add("NonZero", importNonZero);

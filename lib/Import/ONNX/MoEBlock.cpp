@@ -26,16 +26,20 @@ Value flattenTokens(OpBuilder &b, Location loc, Value value) {
 
 Value restoreTokenShape(OpBuilder &b, Location loc, Value rows, Value like) {
   auto likeType = cast<RankedTensorType>(like.getType());
-  Type elementType = cast<RankedTensorType>(rows.getType()).getElementType();
-  int64_t hidden = likeType.getShape().back();
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  Type elementType = rowsType.getElementType();
+  // The rows' own width: routing ids and weights are [T, k] beside [.., E]
+  // logits.
+  int64_t hidden = rowsType.getShape().back();
+  SmallVector<int64_t> shape(likeType.getShape());
+  shape.back() = hidden;
+  auto outType = RankedTensorType::get(shape, elementType);
   if (likeType.getRank() != 3) {
-    auto outType = RankedTensorType::get(likeType.getShape(), elementType);
     // The graph's static token count, as declared.
     if (rows.getType() != outType)
       rows = tensor::CastOp::create(b, loc, outType, rows);
     return rows;
   }
-  auto outType = RankedTensorType::get(likeType.getShape(), elementType);
   SmallVector<OpFoldResult> outputShape = {
       tensor::getMixedSize(b, loc, like, 0),
       tensor::getMixedSize(b, loc, like, 1), b.getIndexAttr(hidden)};

@@ -32,7 +32,8 @@ struct ExpertFFN {
 mlir::Value flattenTokens(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value);
 
-/// `rows` [T, X] reshaped to the shape of `like` ([T, X] or [B, S, X]).
+/// `rows` [T, X] reshaped to the leading dimensions of `like` ([T, Y] or
+/// [B, S, Y]): [T, X] or [B, S, X].
 mlir::Value restoreTokenShape(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value rows, mlir::Value like);
 

@@ -1,9 +1,10 @@
 //===- ShapeOps.cpp - ONNX shape and layout ops to tensor/linalg ----------===//
 //
-// Reshape (0 and -1 rules, constant shape), Transpose, Squeeze/Unsqueeze,
-// Flatten, Concat, Slice, Split, Expand, Shape, Identity and Constant.
-// Shapes, axes, starts and ends must be compile-time constants; sizes of
-// the data may be dynamic.
+// Reshape (0 and -1 rules), Transpose, Squeeze/Unsqueeze, Flatten, Concat,
+// Slice, Split, Expand, Shape, Identity, Constant and ConstantOfShape.
+// The shapes of Reshape, Expand and ConstantOfShape may be computed at run
+// time (Shape/Gather/Concat of a dynamic input; the result's dimensions are
+// then dynamic); axes, starts and ends must be compile-time constants.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,62 +66,99 @@ LogicalResult importIdentity(OpContext &c) {
   return success();
 }
 
+/// select(v == constant, then, otherwise) on index values.
+Value selectIfEquals(OpBuilder &b, Location loc, Value v, int64_t constant,
+                     Value then, Value otherwise) {
+  Value eq =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v,
+                            arith::ConstantIndexOp::create(b, loc, constant));
+  return arith::SelectOp::create(b, loc, eq, then, otherwise);
+}
+
 LogicalResult importReshape(OpContext &c) {
   if (failed(c.checkArity(2, 2)) || failed(c.checkAttributes({"allowzero"})))
     return failure();
   Value x = c.input(0);
   if (!x)
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = c.constantInts(1, "the shape");
+  FailureOr<SmallVector<OpFoldResult>> shape =
+      shapeOperandEntries(c, 1, "the shape");
   if (failed(shape))
     return failure();
   bool allowZero = c.intAttr("allowzero", 0) != 0;
   RankedTensorType type = typeOf(x);
   SmallVector<OpFoldResult> inSizes = mixedSizes(c.b, c.loc, x);
-  SmallVector<OpFoldResult> sizes;
+  // sizes[i] is the result's size once -1 is resolved; factors[i] what it
+  // contributes to the product the -1 entry divides (1 for a -1).
+  SmallVector<OpFoldResult> sizes, factors;
+  SmallVector<int64_t> runtime;
   int inferred = -1;
-  for (auto [i, d] : llvm::enumerate(*shape)) {
-    if (d == -1) {
+  for (auto [i, entry] : llvm::enumerate(*shape)) {
+    std::optional<int64_t> d = getConstantIntValue(entry);
+    if (!d) {
+      // Known at run time only: 0 copies the input's size (unless
+      // allowzero), -1 is inferred below.
+      Value v = cast<Value>(entry);
+      if (!allowZero && static_cast<int64_t>(i) < type.getRank())
+        v = selectIfEquals(
+            c.b, c.loc, v, 0,
+            getValueOrCreateConstantIndexOp(c.b, c.loc, inSizes[i]), v);
+      runtime.push_back(i);
+      sizes.push_back(v);
+      factors.push_back(selectIfEquals(
+          c.b, c.loc, v, -1, arith::ConstantIndexOp::create(c.b, c.loc, 1), v));
+    } else if (*d == -1) {
       if (inferred >= 0) {
         c.error() << "the shape has more than one -1";
         return failure();
       }
       inferred = static_cast<int>(i);
       sizes.push_back(c.b.getIndexAttr(1));
-    } else if (d == 0 && !allowZero) {
+      factors.push_back(c.b.getIndexAttr(1));
+    } else if (*d == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= type.getRank()) {
         c.error() << "shape entry " << i << " is 0 (copy the input's size) "
                   << "but the input has rank " << type.getRank();
         return failure();
       }
       sizes.push_back(inSizes[i]);
-    } else if (d < 0) {
-      c.error() << "shape entry " << i << " is " << d
+      factors.push_back(inSizes[i]);
+    } else if (*d < 0) {
+      c.error() << "shape entry " << i << " is " << *d
                 << "; entries must be >= -1";
       return failure();
     } else {
-      sizes.push_back(c.b.getIndexAttr(d));
+      sizes.push_back(c.b.getIndexAttr(*d));
+      factors.push_back(c.b.getIndexAttr(*d));
     }
   }
   OpFoldResult total = productOf(c.b, c.loc, inSizes);
-  OpFoldResult known = productOf(c.b, c.loc, sizes);
+  OpFoldResult known = productOf(c.b, c.loc, factors);
   std::optional<int64_t> staticTotal = getConstantIntValue(total);
   std::optional<int64_t> staticKnown = getConstantIntValue(known);
-  if (inferred >= 0) {
+  if (inferred >= 0 || !runtime.empty()) {
+    OpFoldResult quotient;
     if (staticTotal && staticKnown) {
       if (*staticKnown == 0 || *staticTotal % *staticKnown != 0) {
         c.error() << "cannot infer the -1 entry: " << *staticTotal
                   << " elements do not divide into " << *staticKnown;
         return failure();
       }
-      sizes[inferred] = c.b.getIndexAttr(*staticTotal / *staticKnown);
+      quotient = c.b.getIndexAttr(*staticTotal / *staticKnown);
     } else {
-      sizes[inferred] =
+      quotient =
           arith::DivUIOp::create(
               c.b, c.loc, getValueOrCreateConstantIndexOp(c.b, c.loc, total),
               getValueOrCreateConstantIndexOp(c.b, c.loc, known))
               .getResult();
     }
+    if (inferred >= 0)
+      sizes[inferred] = quotient;
+    for (int64_t i : runtime)
+      sizes[i] =
+          selectIfEquals(c.b, c.loc, cast<Value>(sizes[i]), -1,
+                         getValueOrCreateConstantIndexOp(c.b, c.loc, quotient),
+                         cast<Value>(sizes[i]));
   } else if (staticTotal && staticKnown && *staticTotal != *staticKnown) {
     c.error() << "cannot reshape " << type << " (" << *staticTotal
               << " elements) into " << *staticKnown << " elements";
@@ -576,22 +614,106 @@ LogicalResult importExpand(OpContext &c) {
   Value x = c.input(0);
   if (!x)
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = c.constantInts(1, "the shape");
+  FailureOr<SmallVector<OpFoldResult>> shape =
+      shapeOperandEntries(c, 1, "the shape");
   if (failed(shape))
     return failure();
-  for (int64_t d : *shape)
-    if (d < 0) {
-      c.error() << "shape entries must be >= 0, got " << d;
+  SmallVector<int64_t> target;
+  for (OpFoldResult entry : *shape) {
+    std::optional<int64_t> d = getConstantIntValue(entry);
+    if (d && *d < 0) {
+      c.error() << "shape entries must be >= 0, got " << *d;
       return failure();
     }
+    target.push_back(d.value_or(ShapedType::kDynamic));
+  }
   SmallVector<OpFoldResult> sizes;
   AffineMap map;
-  if (failed(broadcastTo(c, x, *shape, sizes, map)))
-    return failure();
+  if (!llvm::is_contained(target, ShapedType::kDynamic)) {
+    if (failed(broadcastTo(c, x, target, sizes, map)))
+      return failure();
+  } else {
+    // Entries known at run time only: a dimension of x that is 1 (or
+    // missing) broadcasts to the entry; otherwise an entry of 1 keeps x's
+    // size (a dynamic size of x that is 1 at run time is taken to equal
+    // the entry, as in `broadcast`).
+    RankedTensorType type = typeOf(x);
+    int64_t rank = std::max<int64_t>(type.getRank(), target.size());
+    int64_t xOffset = rank - type.getRank();
+    int64_t shapeOffset = rank - static_cast<int64_t>(target.size());
+    SmallVector<OpFoldResult> xSizes = mixedSizes(c.b, c.loc, x);
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      bool hasX = d >= xOffset, hasEntry = d >= shapeOffset;
+      int64_t xSize = hasX ? type.getDimSize(d - xOffset) : 1;
+      OpFoldResult entry =
+          hasEntry ? (*shape)[d - shapeOffset] : c.b.getIndexAttr(1);
+      std::optional<int64_t> e = getConstantIntValue(entry);
+      if (hasX)
+        exprs.push_back(xSize == 1 ? getAffineConstantExpr(0, c.b.getContext())
+                                   : getAffineDimExpr(d, c.b.getContext()));
+      if (xSize == 1) {
+        sizes.push_back(entry);
+      } else if (!ShapedType::isDynamic(xSize)) {
+        if (e && *e != 1 && *e != xSize) {
+          c.error() << "cannot expand dimension " << d - xOffset << " of "
+                    << type << " to " << *e;
+          return failure();
+        }
+        sizes.push_back(c.b.getIndexAttr(xSize));
+      } else if (e) {
+        sizes.push_back(*e == 1 ? xSizes[d - xOffset] : entry);
+      } else {
+        Value dim =
+            getValueOrCreateConstantIndexOp(c.b, c.loc, xSizes[d - xOffset]);
+        sizes.push_back(selectIfEquals(c.b, c.loc, cast<Value>(entry), 1, dim,
+                                       cast<Value>(entry)));
+      }
+    }
+    map = AffineMap::get(rank, 0, exprs, c.b.getContext());
+  }
   c.define(0,
            buildElementwise(
                c.b, c.loc, x, map, sizes, typeOf(x).getElementType(),
                [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
+  return success();
+}
+
+LogicalResult importConstantOfShape(OpContext &c) {
+  if (failed(c.checkArity(1, 1)) || failed(c.checkAttributes({"value"})))
+    return failure();
+  FailureOr<SmallVector<OpFoldResult>> shape =
+      shapeOperandEntries(c, 0, "the shape");
+  if (failed(shape))
+    return failure();
+  for (OpFoldResult entry : *shape)
+    if (std::optional<int64_t> d = getConstantIntValue(entry); d && *d < 0) {
+      c.error() << "shape entries must be >= 0, got " << *d;
+      return failure();
+    }
+  // The fill value: a one-element tensor attribute, float 0 by default.
+  TypedAttr fill = c.b.getF32FloatAttr(0.0f);
+  if (const onnx::AttributeProto *attr = c.attribute("value")) {
+    std::string error;
+    ElementsAttr elements =
+        convertInitializer(c.b.getContext(), attr->t(), "", error);
+    auto dense = dyn_cast_or_null<DenseElementsAttr>(elements);
+    if (!dense || dense.getNumElements() != 1) {
+      c.error() << "the value attribute must be a one-element tensor"
+                << (error.empty() ? "" : ": ") << error;
+      return failure();
+    }
+    fill = cast<TypedAttr>(*dense.getValues<Attribute>().begin());
+  }
+  SmallVector<int64_t> staticSizes = staticShape(*shape);
+  auto type = RankedTensorType::get(staticSizes, fill.getType());
+  if (type.hasStaticShape()) {
+    c.define(0, arith::ConstantOp::create(c.b, c.loc,
+                                          DenseElementsAttr::get(type, fill)));
+    return success();
+  }
+  c.define(0, filledTensor(c.b, c.loc, *shape,
+                           arith::ConstantOp::create(c.b, c.loc, fill)));
   return success();
 }
 
@@ -702,6 +824,7 @@ void registerShapeOps(OpImporterTable &table) {
   add("Expand", importExpand);
   add("Shape", importShape);
   add("Constant", importConstant);
+  add("ConstantOfShape", importConstantOfShape);
 }
 
 } // namespace moe::onnx_import

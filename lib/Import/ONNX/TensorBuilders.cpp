@@ -426,6 +426,56 @@ std::optional<SmallVector<int64_t>> constantIntegers(Value value) {
   return std::nullopt;
 }
 
+FailureOr<SmallVector<OpFoldResult>>
+shapeOperandEntries(OpContext &c, int position, StringRef what) {
+  Value shape = c.input(position);
+  if (!shape)
+    return failure();
+  SmallVector<OpFoldResult> entries;
+  if (std::optional<SmallVector<int64_t>> ints = constantIntegers(shape)) {
+    for (int64_t v : *ints)
+      entries.push_back(c.b.getIndexAttr(v));
+    return entries;
+  }
+  auto type = cast<RankedTensorType>(shape.getType());
+  if (type.getRank() != 1 || type.isDynamicDim(0) ||
+      !type.getElementType().isInteger(64)) {
+    c.error() << what << " (input " << position << ", '"
+              << c.node.input(position)
+              << "') is computed at run time, so it must be a 1-D int64 "
+                 "tensor of static length (the result's rank), got "
+              << type;
+    return failure();
+  }
+  // Shape of a dynamic tensor is a tensor.from_elements: read its scalars
+  // directly, so the static sizes among them stay static.
+  auto elements = shape.getDefiningOp<tensor::FromElementsOp>();
+  for (int64_t i = 0; i < type.getDimSize(0); ++i) {
+    Value entry =
+        elements
+            ? elements.getElements()[i]
+            : Value(tensor::ExtractOp::create(
+                  c.b, c.loc, shape,
+                  ValueRange{arith::ConstantIndexOp::create(c.b, c.loc, i)}));
+    if (auto cast = entry.getDefiningOp<arith::IndexCastOp>())
+      if (cast.getIn().getType().isIndex()) {
+        if (std::optional<int64_t> v = getConstantIntValue(cast.getIn()))
+          entries.push_back(c.b.getIndexAttr(*v));
+        else
+          entries.push_back(cast.getIn());
+        continue;
+      }
+    if (std::optional<int64_t> v = getConstantIntValue(entry)) {
+      entries.push_back(c.b.getIndexAttr(*v));
+      continue;
+    }
+    entries.push_back(
+        arith::IndexCastOp::create(c.b, c.loc, c.b.getIndexType(), entry)
+            .getResult());
+  }
+  return entries;
+}
+
 Value integerConstant(OpBuilder &b, Location loc, RankedTensorType type,
                       ArrayRef<int64_t> values) {
   unsigned width = type.getElementType().getIntOrFloatBitWidth();

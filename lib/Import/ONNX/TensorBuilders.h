@@ -125,6 +125,13 @@ mlir::Value integerConstant(mlir::OpBuilder &b, mlir::Location loc,
 /// Unsqueeze... perform on constants are folded, so that a shape computed
 /// from static sizes stays a compile-time constant.
 std::optional<llvm::SmallVector<int64_t>> foldableIntegers(mlir::Value value);
+/// The entries of the 1-D int64 shape operand `position` of `c`'s node
+/// (Reshape, Expand, ConstantOfShape) as index sizes: compile-time
+/// constants as attributes, entries computed at run time (Shape, Gather,
+/// Concat of a dynamic input) as index values. A run-time shape must have a
+/// static length (the result's rank); otherwise an error names `what`.
+mlir::FailureOr<llvm::SmallVector<mlir::OpFoldResult>>
+shapeOperandEntries(OpContext &c, int position, llvm::StringRef what);
 /// An i64 constant tensor of shape [values.size()].
 mlir::Value i64VectorConstant(mlir::OpBuilder &b, mlir::Location loc,
                               llvm::ArrayRef<int64_t> values);

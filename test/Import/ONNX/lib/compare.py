@@ -22,7 +22,9 @@ and exits 0 when all match; exits 1 with the worst element on a mismatch, and
 reading stdin: a check of ONNX Runtime's semantics against ours.
 
 --numpy compares stdin with the numpy reference instead of ORT's output,
-for models whose semantics ORT's CPU kernel does not implement.
+for models whose semantics ORT's CPU kernel does not implement: the
+generator's own MODEL_DIR/numpy_output.npy where it wrote one
+(make_decomposed_models.py), else make_moe_model.reference_output.
 
 --npy DIR takes the actual outputs from DIR/NAME.npy (what moe-run
 --output-dir writes, NAME from config.json) instead of stdin.
@@ -109,7 +111,10 @@ def main(argv):
     model_dir = args[0]
     try:
         expected = []
-        if use_numpy:
+        own_reference = os.path.join(model_dir, "numpy_output.npy")
+        if use_numpy and os.path.exists(own_reference):
+            expected.append(("output", np.load(own_reference)))
+        elif use_numpy:
             import make_moe_model
             expected.append(
                 ("output", make_moe_model.reference_output(model_dir)))
@@ -119,7 +124,10 @@ def main(argv):
                     "%s does not exist (run ort_run.js %s ORT_DIR first)"
                     % (path, model_dir))
             expected.append((name, np.load(path)))
-        if use_ref:
+        if use_ref and os.path.exists(own_reference):
+            actual = [np.load(own_reference)]
+            what = "numpy"
+        elif use_ref:
             import make_moe_model
             actual = [make_moe_model.reference_output(model_dir)]
             what = "moe_ref"

@@ -18,9 +18,12 @@ T, H, I, E = "T", 8, 6, 4
 def moe_model(k=2, activation="relu", fc1_rows=I, op_type="MoE",
               domain="com.microsoft", ir_version=8, ms_opset=1, attrs=None,
               inputs=("input", "router_probs", "fc1", "", "fc2"),
-              input_rank=2):
+              input_rank=2, legacy_fc1=False):
     rng = np.random.default_rng(0)
     fc1 = (rng.normal(size=(E, fc1_rows, H)) * 0.3).astype(np.float32)
+    if legacy_fc1:
+        # The older schema's [E, H, f*I]: the same weights, transposed.
+        fc1 = np.ascontiguousarray(fc1.transpose(0, 2, 1))
     fc2 = (rng.normal(size=(E, H, I)) * 0.3).astype(np.float32)
     node_attrs = dict(k=k, activation_type=activation)
     node_attrs.update(attrs or {})
@@ -47,6 +50,7 @@ def main():
     cases = {
         "valid": lambda: moe_model(),
         "valid-bsh": lambda: moe_model(input_rank=3),
+        "valid-legacy": lambda: moe_model(legacy_fc1=True),
         "swiglu-interleaved": lambda: moe_model(
             activation="swiglu", fc1_rows=2 * I,
             attrs=dict(swiglu_fusion=1, swiglu_limit=7.0,

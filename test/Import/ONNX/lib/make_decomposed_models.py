@@ -12,6 +12,17 @@ forms (what the importer should recognise):
             -> expert MLP -> * routing weight -> ScatterElements(add)
   dense     every expert on every token, times its dense weight column
             (ReduceSum(weights * Cast(Equal(ids, e)))), summed with Add
+  (loop and dense also write DIR/numpy_output.npy, the block computed by
+  test/lib/moe_ref.py, unless a near-miss variant changes its meaning)
+  gptoss    GPT-OSS: the router is MatMul + bias inside the graph, routing
+            is Softmax over TopK of the logits; per token slot, Gather of
+            the stacked [E, H, 2I] / [E, 2I] fc1 and [E, I, H] / [E, H] fc2
+            by expert id, batched MatMul, gate and linear halves by Slice
+            (interleaved: step 2), Clip (gate <= --limit, linear in
+            [-limit, limit]), gate * Sigmoid(--alpha * gate) * (linear + 1),
+            times the routing weight, ReduceSum over the k slots.  Also
+            writes DIR/numpy_output.npy, the block computed with numpy the
+            way gpt-oss's reference model does
 activations (expert MLP, MatMul weights [in, out] as initializers):
   relu, gelu (erf form), gelu_tanh (tanh form with Pow), silu
   (x*Sigmoid(x)), swiglu (silu(x W1) * (x W3)), identity
@@ -26,6 +37,12 @@ variants (comma separated):
   batched         dense: stacked [E, H, I] weights, one broadcast MatMul
                   per layer, ReduceSum over the expert axis
   epsilon         renormalisation divides by sum + --epsilon (default 1e-6)
+  concatenated    gptoss: gate and linear halves as [0, I) and [I, 2I)
+  no-limit        gptoss: no Clip
+  bias3d          gptoss: biases stored [E, 1, out], no Unsqueeze
+--batch-shape 1 makes the tokens [B, S, H] (B = 2, S = --tokens) and the
+router logits [B, S, E] (dense, gptoss), or wraps a [T, H] block in
+Reshape(input, [-1, H]) and Reshape(output, Shape(input)) (loop).
 routing (--routing):
   softmax         as above
   deepseek        DeepSeek-V3: Sigmoid, + correction bias for selection,
@@ -42,6 +59,11 @@ near misses (imported op by op, with a remark):
                   get can outrank kept ones
   nonconst-weight expert 3's fc1 is a graph input
   outside-use     the softmax scores are also a graph output
+  up-unclamped    gptoss: only the gate is clipped
+  gate-min        gptoss: the gate is clipped to [-limit, limit]
+  limit-mismatch  gptoss: the linear half is clipped to [-limit/2, limit/2]
+  alpha-vector    gptoss: the sigmoid's scale is a per-channel [I] constant
+  gate-odd        gptoss: the gate is the odd slice, the linear half the even
 
 writes DIR/model.onnx (opset 17, graph inputs `input` [T, H] and
 `router_logits` [T, E], output `output`), DIR/NAME.npy per graph input and
@@ -64,13 +86,17 @@ ACTIVATIONS = ("relu", "gelu", "gelu_tanh", "silu", "swiglu", "identity")
 VARIANTS = ("topk-softmax", "no-renorm", "onehot", "dense-weight", "scatternd",
             "scatter-matrix", "softmax-axis0", "wrong-sum", "epsilon", "clamp",
             "negative-bias", "batched",
-            "nonconst-weight", "outside-use")
+            "nonconst-weight", "outside-use", "concatenated", "no-limit",
+            "bias3d", "up-unclamped", "gate-min", "limit-mismatch",
+            "alpha-vector", "gate-odd")
 
 
 class Graph:
     def __init__(self):
         self.nodes, self.inits, self.count = [], [], 0
         self.consts = {}
+        # Expert weights by expert (or "shared"), for the numpy reference.
+        self.mlps = {}
 
     def name(self, base):
         self.count += 1
@@ -135,14 +161,18 @@ def expert_mlp(g, cfg, rng, e, x, graph_inputs, arrays, act=None):
         g.init(name1, w1)
     a = g.op("MatMul", [x, name1])
     if cfg["bias"]:
-        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, rng.normal(
-            0, 0.1, I).astype(np.float32))])
+        b1 = rng.normal(0, 0.1, I).astype(np.float32)
+        a = g.op("Add", [a, g.init("expert%s_fc1_bias" % e, b1)])
     w3name = g.init("expert%s_fc3" % e, w3) if act == "swiglu" else None
+    g.mlps[e] = {"fc1": w1.T, "fc2": w2.T, "activation": act}
+    if act == "swiglu":
+        g.mlps[e].update(fc3=w3.T, gate_layout="separate")
     h = activation(g, act, a, x, w3name)
     y = g.op("MatMul", [h, g.init("expert%s_fc2" % e, w2)])
     if cfg["bias"]:
-        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, rng.normal(
-            0, 0.1, H).astype(np.float32)), y])
+        b2 = rng.normal(0, 0.1, H).astype(np.float32)
+        y = g.op("Add", [g.init("expert%s_fc2_bias" % e, b2), y])
+        g.mlps[e].update(b1=b1, b2=b2)
     return y
 
 
@@ -186,9 +216,10 @@ def routing(g, cfg, logits, outputs, rng):
         return deepseek_routing(g, cfg, logits, rng)
     k = g.const([cfg["k"]], np.int64)
     last = g.const([-1], np.int64)
-    if "topk-softmax" in v:
+    if "topk-softmax" in v or cfg["form"] == "gptoss":
         vals, ids = g.op("TopK", [logits, k], n_out=2, axis=-1)
-        return ids, g.op("Softmax", [vals], axis=-1)
+        return ids, g.op("Softmax", [vals], axis=0 if "softmax-axis0" in v
+                         else -1)
     probs = g.op("Softmax", [logits], axis=0 if "softmax-axis0" in v else -1)
     if "outside-use" in v:
         outputs.append(("probs", probs))
@@ -218,24 +249,173 @@ def dense_column(g, cfg, e, ids, weights, matrix):
         keepdims=1)
 
 
+def gptoss_weights(cfg, rng):
+    """The stacked expert and router weights of a GPT-OSS block."""
+    H, I, E = cfg["hidden"], cfg["inter"], cfg["experts"]
+    n = lambda scale, shape: rng.normal(0, scale, shape).astype(  # noqa
+        np.float32)
+    return {"router_w": n(1.0 / math.sqrt(H), (H, E)),
+            "router_b": n(0.5, E),
+            "w1": n(4.0 / math.sqrt(H), (E, H, 2 * I)), "b1": n(0.5, (E, 2 * I)),
+            "w2": n(1 / math.sqrt(I), (E, I, H)), "b2": n(0.1, (E, H))}
+
+
+def gptoss_block(g, cfg, w, x):
+    """The experts of a GPT-OSS block as torch.onnx writes gpt-oss's
+    reference MLPBlock: (router logits, a function of (ids, weights) giving
+    the block's output)."""
+    v, I, E = cfg["variants"], cfg["inter"], cfg["experts"]
+    i64 = lambda vals: g.const(vals, np.int64)  # noqa: E731
+    limit, alpha = cfg["limit"], cfg["alpha"]
+    logits = g.op("Add", [g.op("MatMul", [x, g.init("router_w", w[
+        "router_w"])]), g.init("router_b", w["router_b"])])
+    bias3d = "bias3d" in v
+
+    def gathered_bias(name, b, ids):
+        if bias3d:
+            return g.op("Gather", [g.init(name, b[:, None, :]), ids], axis=0)
+        return g.op("Unsqueeze", [g.op("Gather", [g.init(name, b), ids],
+                                       axis=0), i64([-2])])
+
+    def experts(ids, weights):
+        xk = g.op("Unsqueeze", [x, i64([-3, -2])])  # [.., 1, 1, H]
+        w1 = g.op("Gather", [g.init("experts_gate_up", w["w1"]), ids], axis=0)
+        h = g.op("Add", [g.op("MatMul", [xk, w1]),
+                         gathered_bias("experts_gate_up_bias", w["b1"], ids)])
+        big = np.iinfo(np.int64).max
+        if "concatenated" in v:
+            halves = [([0], [I], [1]), ([I], [big], [1])]
+        else:
+            halves = [([0], [big], [2]), ([1], [big], [2])]
+        if "gate-odd" in v:
+            halves.reverse()
+        gate, up = [g.op("Slice", [h, i64(a), i64(b), i64([-1]), i64(c)])
+                    for a, b, c in halves]
+        if "no-limit" not in v:
+            if "gate-min" in v:
+                gate = g.op("Clip", [gate, g.const(-limit), g.const(limit)])
+            else:
+                gate = g.op("Clip", [gate, "", g.const(limit)])
+            if "up-unclamped" not in v:
+                lim = limit / 2 if "limit-mismatch" in v else limit
+                up = g.op("Clip", [up, g.const(-lim), g.const(lim)])
+        if "alpha-vector" in v:
+            scale = g.init("alpha_vector", np.full(I, alpha, np.float32) +
+                           np.linspace(0, 0.5, I).astype(np.float32))
+        else:
+            scale = g.const(alpha)
+        glu = g.op("Mul", [gate, g.op("Sigmoid", [g.op("Mul", [gate,
+                                                               scale])])])
+        act = g.op("Mul", [g.op("Add", [up, g.const(1.0)]), glu])
+        w2 = g.op("Gather", [g.init("experts_down", w["w2"]), ids], axis=0)
+        y = g.op("Add", [g.op("MatMul", [act, w2]),
+                         gathered_bias("experts_down_bias", w["b2"], ids)])
+        y = g.op("Squeeze", [y, i64([-2])])  # [.., k, H]
+        y = g.op("Mul", [y, g.op("Unsqueeze", [weights, i64([-1])])])
+        return g.op("ReduceSum", [y, i64([-2])], keepdims=0)
+
+    return logits, experts
+
+
+def gptoss_reference(cfg, w, x):
+    """gpt-oss's MLPBlock (torch/model.py) in numpy, float64."""
+    H, k = cfg["hidden"], cfg["k"]
+    v = cfg["variants"]
+    t = x.reshape(-1, H).astype(np.float64)
+    g = t @ w["router_w"] + w["router_b"]
+    ids = np.argsort(-g, axis=-1, kind="stable")[:, :k]
+    vals = np.take_along_axis(g, ids, axis=-1)
+    ew = np.exp(vals - vals.max(-1, keepdims=True))
+    ew /= ew.sum(-1, keepdims=True)
+    h = np.einsum("tkhc,th->tkc", w["w1"][ids], t) + w["b1"][ids]
+    I = cfg["inter"]
+    if "concatenated" in v:
+        glu, lin = h[..., :I], h[..., I:]
+    else:
+        glu, lin = h[..., ::2], h[..., 1::2]
+    if "no-limit" not in v:
+        glu = np.minimum(glu, cfg["limit"])
+        lin = np.clip(lin, -cfg["limit"], cfg["limit"])
+    a = glu / (1 + np.exp(-cfg["alpha"] * glu)) * (lin + 1)
+    y = np.einsum("tkih,tki->tkh", w["w2"][ids], a) + w["b2"][ids]
+    y = np.einsum("tkh,tk->th", y, ew)
+    return y.reshape(x.shape).astype(np.float32)
+
+
+# Variants whose semantics are moe's: the numpy reference applies.
+SAME_SEMANTICS = ("topk-softmax", "no-renorm", "onehot", "dense-weight",
+                  "scatternd", "scatter-matrix", "epsilon", "batched")
+
+
+def moe_reference(cfg, g, arrays):
+    """The block computed by test/lib/moe_ref.py (route -> dispatch ->
+    experts -> combine [+ shared]) from the graph's inputs and weights: what
+    the importer claims the decomposed graph means."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "..", "lib"))
+    import moe_ref
+    v = cfg["variants"]
+    E, H = cfg["experts"], cfg["hidden"]
+    x = arrays["input"].reshape(-1, H)
+    logits = arrays["router_logits"].reshape(-1, E)
+    kw = {}
+    if cfg["routing"] == "deepseek":
+        kw = dict(scoring="sigmoid", normalize=True, epsilon=cfg["epsilon"],
+                  scale=cfg["scale"], n_group=cfg["groups"],
+                  topk_group=cfg["topk_group"],
+                  bias=g_bias(g))
+    else:
+        kw = dict(normalize="no-renorm" not in v,
+                  epsilon=cfg["epsilon"] if "epsilon" in v else 0.0)
+    stack = lambda name: (np.stack([g.mlps[e][name] for e in range(E)])  # noqa
+                          if name in g.mlps[0] else None)
+    first = g.mlps[0]
+    y = moe_ref.moe_layer(
+        x, logits, cfg["k"], stack("fc1"), stack("fc2"), fc3=stack("fc3"),
+        b1=stack("b1"), b2=stack("b2"), activation=first["activation"],
+        gate_layout=first.get("gate_layout"),
+        shared=dict(g.mlps["shared"]) if "shared" in g.mlps else None, **kw)
+    return y.reshape(arrays["input"].shape)
+
+
+def g_bias(g):
+    return next(numpy_helper.to_array(t) for t in g.inits
+                if t.name == "e_score_correction_bias")
+
+
 def build(cfg, seed):
     rng = np.random.default_rng(seed)
     T, H, E, k = cfg["tokens"], cfg["hidden"], cfg["experts"], cfg["k"]
     v = cfg["variants"]
     g = Graph()
     x, logits = "input", "router_logits"
+    # [B, S, ...] graph inputs; the loop form flattens them itself.
+    batched_io = cfg["batch_shape"] and cfg["form"] != "loop"
+    lead = ["batch", "seq"] if cfg["batch_shape"] else ["tokens"]
+    rows = (2, T) if cfg["batch_shape"] else (T,)
     graph_inputs = [
-        helper.make_tensor_value_info(x, TensorProto.FLOAT, ["tokens", H]),
+        helper.make_tensor_value_info(x, TensorProto.FLOAT, lead + [H]),
         helper.make_tensor_value_info(logits, TensorProto.FLOAT,
-                                      ["tokens", E])]
-    arrays = {x: rng.normal(0, 1, (T, H)).astype(np.float32)}
+                                      lead + [E])]
+    arrays = {x: rng.normal(0, 1, rows + (H,)).astype(np.float32)}
     levels = np.linspace(-3.0, 3.0, E)
-    arrays[logits] = np.stack([rng.permutation(levels) for _ in range(T)]
-                              ).astype(np.float32)
+    arrays[logits] = np.stack([rng.permutation(levels) for _ in range(
+        int(np.prod(rows)))]).astype(np.float32).reshape(rows + (E,))
+    if cfg["batch_shape"] and not batched_io:
+        # Hugging Face's Mixtral: the block works on [B*S, H] rows.
+        x = g.op("Reshape", [x, g.const([-1, H], np.int64)])
+        logits = g.op("Reshape", [logits, g.const([-1, E], np.int64)])
     outputs = []
+    if cfg["form"] == "gptoss":
+        del graph_inputs[1], arrays[logits]
+        weights_np = gptoss_weights(cfg, rng)
+        logits, gptoss_experts = gptoss_block(g, cfg, weights_np, x)
     ids, weights = routing(g, cfg, logits, outputs, rng)
 
-    if cfg["form"] == "routing":
+    if cfg["form"] == "gptoss":
+        outputs.insert(0, ("output", gptoss_experts(ids, weights)))
+        cfg["numpy_output"] = gptoss_reference(cfg, weights_np, arrays["input"])
+    elif cfg["form"] == "routing":
         outputs = [("output", weights)] + outputs
     elif cfg["form"] == "dense" and "batched" in v:
         # Stacked [E, in, out] weights; MatMul broadcasts the tokens over
@@ -253,14 +433,22 @@ def build(cfg, seed):
         w3 = g.init("experts_fc3", rng.normal(0, 1 / math.sqrt(H), (
             E, H, I)).astype(np.float32))
         a = g.op("MatMul", [x, w1])
+        stacked = {n.name: numpy_helper.to_array(n) for n in g.inits}
+        for e in range(E):
+            g.mlps[e] = {"fc1": stacked[w1][e].T, "fc2": stacked[w2][e].T,
+                         "activation": cfg["activation"]}
+            if cfg["activation"] == "swiglu":
+                g.mlps[e].update(fc3=stacked[w3][e].T, gate_layout="separate")
         if cfg["bias"]:
-            a = g.op("Add", [a, g.init("experts_fc1_bias", rng.normal(
-                0, 0.1, (E, 1, I)).astype(np.float32))])
+            b1 = rng.normal(0, 0.1, (E, 1, I)).astype(np.float32)
+            a = g.op("Add", [a, g.init("experts_fc1_bias", b1)])
         h = activation(g, cfg["activation"], a, x, w3)
         y = g.op("MatMul", [h, w2])
         if cfg["bias"]:
-            y = g.op("Add", [y, g.init("experts_fc2_bias", rng.normal(
-                0, 0.1, (E, 1, H)).astype(np.float32))])
+            b2 = rng.normal(0, 0.1, (E, 1, H)).astype(np.float32)
+            y = g.op("Add", [y, g.init("experts_fc2_bias", b2)])
+            for e in range(E):
+                g.mlps[e].update(b1=b1[e, 0], b2=b2[e, 0])
         col = g.op("Unsqueeze", [g.op("Transpose", [matrix], perm=[1, 0]),
                                  g.const([-1], np.int64)])
         outputs.insert(0, ("output", g.op("ReduceSum", [
@@ -323,6 +511,12 @@ def build(cfg, seed):
         shared = expert_mlp(g, cfg, rng, "shared", x, graph_inputs, arrays,
                             act="swiglu")
         outputs[0] = ("output", g.op("Add", [outputs[0][1], shared]))
+    if cfg["batch_shape"] and not batched_io:
+        outputs[0] = ("output", g.op("Reshape", [outputs[0][1], g.op(
+            "Shape", ["input"])]))
+    if cfg["form"] in ("loop", "dense") and all(
+            s in SAME_SEMANTICS for s in v):
+        cfg["numpy_output"] = moe_reference(cfg, g, arrays)
 
     # Name the outputs as the graph does.
     out_infos = []
@@ -330,9 +524,12 @@ def build(cfg, seed):
         for node in g.nodes:
             node.output[:] = [name if o == value else o for o in node.output]
             node.input[:] = [name if i == value else i for i in node.input]
+        # Shape inference cannot see through Reshape(y, Shape(input)).
+        shape = lead + [H] if cfg["batch_shape"] and name == "output" \
+            else None
         out_infos.append(helper.make_tensor_value_info(name,
                                                        TensorProto.FLOAT,
-                                                       None))
+                                                       shape))
     graph = helper.make_graph(g.nodes, "decomposed_moe", graph_inputs,
                               out_infos, g.inits)
     model = helper.make_model(graph, opset_imports=[
@@ -347,7 +544,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", required=True)
     p.add_argument("--form", required=True, choices=("routing", "loop",
-                                                     "dense"))
+                                                     "dense", "gptoss"))
     p.add_argument("--activation", default="relu", choices=ACTIVATIONS)
     p.add_argument("--variant", default="")
     p.add_argument("--seed", type=int, default=1)
@@ -364,6 +561,9 @@ def main(argv):
     p.add_argument("--scale", type=float, default=2.5)
     p.add_argument("--epsilon", type=float, default=None)
     p.add_argument("--shared", type=int, default=0)
+    p.add_argument("--batch-shape", type=int, default=0)
+    p.add_argument("--limit", type=float, default=7.0)
+    p.add_argument("--alpha", type=float, default=1.702)
     a = p.parse_args(argv)
     if a.epsilon is None:
         a.epsilon = 1e-20 if a.routing == "deepseek" else 1e-6
@@ -376,13 +576,17 @@ def main(argv):
            "experts": a.experts, "k": a.k, "bias": a.bias,
            "routing": a.routing, "groups": a.groups,
            "topk_group": a.topk_group, "scale": a.scale,
-           "epsilon": a.epsilon, "shared": a.shared}
+           "epsilon": a.epsilon, "shared": a.shared,
+           "batch_shape": a.batch_shape, "limit": a.limit, "alpha": a.alpha}
     model, arrays, outs = build(cfg, a.seed)
     os.makedirs(a.out, exist_ok=True)
     onnx.save(model, os.path.join(a.out, "model.onnx"))
     inputs = [i.name for i in model.graph.input]
     for n in inputs:
         np.save(os.path.join(a.out, n + ".npy"), arrays[n])
+    reference = cfg.pop("numpy_output", None)
+    if reference is not None:
+        np.save(os.path.join(a.out, "numpy_output.npy"), reference)
     cfg["seed"] = a.seed
     cfg["graph_inputs"] = [{"name": n, "shape": list(arrays[n].shape),
                             "file": n + ".npy"} for n in inputs]

@@ -439,6 +439,136 @@ def shape_chain(rng):
 
 
 @case
+def constant_of_shape(rng):
+    """ConstantOfShape of a constant shape and of Shape(x) with a symbolic
+    batch (a shape known at run time), float and int64 fill values and the
+    default (float 0)."""
+    c = Case()
+    c.input("x", randn(rng, 3, 4), [B, 4])
+    c.init("shape", np.array([2, 3], np.int64))
+    c.node("ConstantOfShape", ["shape"], "fixed", value=helper.make_tensor(
+        "v", TensorProto.FLOAT, [1], [1.5]))
+    c.node("ConstantOfShape", [c.node("Shape", ["x"], "xs")], "like_x")
+    ones = c.node("ConstantOfShape", ["xs"], "ones", value=helper.make_tensor(
+        "v", TensorProto.FLOAT, [1], [1.0]))
+    c.output("fixed", "like_x", c.node("Add", ["x", ones], "x_plus_1"))
+    c.output(c.node("ConstantOfShape", ["xs"], "int_fill",
+                    value=helper.make_tensor("v", TensorProto.INT64, [1],
+                                             [7])), elem=I64)
+    return c
+
+
+@case
+def max_min(rng):
+    """Max and Min with one, two and three inputs, broadcasting, ints."""
+    c = Case()
+    c.input("x", randn(rng, 3, 4), [B, 4])
+    c.input("y", randn(rng, 1, 4))
+    c.init("z", np.array(0.25, np.float32))
+    c.input("i", rng.integers(-5, 5, (3, 4)).astype(np.int64), [B, 4])
+    c.init("j", np.array([0, 2, -1, 3], np.int64))
+    c.output(c.node("Max", ["x"], "max1"), c.node("Max", ["x", "y"], "max2"),
+             c.node("Max", ["x", "y", "z"], "max3"),
+             c.node("Min", ["x", "y", "z"], "min3"))
+    c.output(c.node("Max", ["i", "j"], "imax"),
+             c.node("Min", ["i", "j"], "imin"), elem=I64)
+    return c
+
+
+@case
+def gather_nd(rng):
+    """GatherND of rows (tuples of 1) and of elements (tuples of 2), with
+    negative indices, as a per-expert loop reads its routing weights."""
+    c = Case()
+    c.input("x", randn(rng, 5, 3), [S, 3])
+    c.init("rows", np.array([[0], [4], [-1]], np.int64))
+    c.init("cells", np.array([[1, 2], [0, 0], [-1, -2]], np.int64))
+    c.output(c.node("GatherND", ["x", "rows"], "picked_rows"),
+             c.node("GatherND", ["x", "cells"], "picked_cells"))
+    return c
+
+
+@case
+def runtime_reshape(rng):
+    """Reshape and Expand to shapes computed at run time from a symbolic
+    batch: Shape -> Gather -> Unsqueeze -> Concat, and a shape that is a
+    graph input (its -1 and 0 known at run time only)."""
+    c = Case()
+    c.input("x", randn(rng, 3, 6), [B, 6])
+    c.input("col", randn(rng, 3, 1), [B, 1])
+    c.input("target", np.array([0, -1, 2], np.int64))
+    shape = c.node("Shape", ["x"], "shape")
+    c.init("zero", np.array(0, np.int64))
+    c.init("ax0", np.array([0], np.int64))
+    c.init("tail", np.array([2, 3], np.int64))
+    c.init("four", np.array([4], np.int64))
+    c.init("one", np.array([1], np.int64))
+    batch = c.node("Unsqueeze", [c.node("Gather", [shape, "zero"], "b"),
+                                 "ax0"], "b1")
+    c.output(c.node("Reshape", ["x", c.node("Concat", [batch, "tail"],
+                                            "new", axis=0)], "bx23"))
+    c.output(c.node("Reshape", ["x", "target"], "from_input"))
+    # [B, 1] -> [B, 4]; [1, 6] row -> [B, 6] (an entry of 1 keeps 6).
+    c.output(c.node("Expand", ["col", c.node("Concat", [batch, "four"],
+                                             "bx4", axis=0)], "wide"))
+    c.init("row", randn(rng, 1, 6))
+    c.output(c.node("Expand", ["row", c.node("Concat", [batch, "one"], "b_1",
+                                             axis=0)], "rows"))
+    # Back to x's own shape.
+    flat = c.node("Reshape", ["x", c.node("Concat", ["one", c.node(
+        "Constant", [], "m1", value_ints=[-1])], "flat_shape", axis=0)],
+        "flat")
+    c.output(c.node("Reshape", [flat, shape], "restored"))
+    return c
+
+
+@case
+def initializer_types(rng):
+    """Initializers of each weight type, in typed fields and in raw_data,
+    cast to float and added to x: fp32, fp16, bf16, int8, uint8 (below 128:
+    uint8 is imported as signless i8)."""
+    c = Case()
+    c.input("x", randn(rng, 2, 4), [B, 4])
+    vals = (randn(rng, 4) * 3).round(2)
+    signed = rng.integers(-100, 100, 4)
+    unsigned = rng.integers(0, 127, 4)
+    specs = [("f32", TensorProto.FLOAT, vals), ("f16", TensorProto.FLOAT16,
+                                                vals.astype(np.float16)),
+             ("bf16", TensorProto.BFLOAT16, vals),
+             ("i8", TensorProto.INT8, signed), ("u8", TensorProto.UINT8,
+                                               unsigned)]
+    acc = "x"
+    for name, elem, values in specs:
+        for raw in (False, True):
+            tname = "%s_%s" % (name, "raw" if raw else "typed")
+            if raw and elem == TensorProto.BFLOAT16:
+                # bf16 bits: the upper half of the fp32 pattern (values with
+                # two decimals round; the same bits either way).
+                bits = (np.asarray(values, np.float32).view(np.uint32)
+                        >> 16).astype(np.uint16)
+                t = helper.make_tensor(tname, elem, [4], bits.tobytes(),
+                                       raw=True)
+            elif raw:
+                t = numpy_helper.from_array(np.asarray(values, {
+                    TensorProto.FLOAT: np.float32,
+                    TensorProto.FLOAT16: np.float16,
+                    TensorProto.INT8: np.int8,
+                    TensorProto.UINT8: np.uint8}[elem]), tname)
+            else:
+                t = helper.make_tensor(tname, elem, [4], [
+                    float(v) if elem in (TensorProto.FLOAT,
+                                         TensorProto.FLOAT16,
+                                         TensorProto.BFLOAT16)
+                    else int(v) for v in values])
+            c.inits.append(t)
+            as_float = c.node("Cast", [tname], tname + "_f",
+                              to=TensorProto.FLOAT)
+            acc = c.node("Add", [acc, as_float], "sum_" + tname)
+    c.output(acc)
+    return c
+
+
+@case
 def gather(rng):
     c = Case()
     c.input("x", randn(rng, 2, 5, 3), [B, 5, 3])
@@ -689,9 +819,18 @@ def bad_unsupported(rng):
 def bad_reshape_shape(rng):
     c = Case()
     c.input("x", randn(rng, 2, 6), [B, 6])
-    c.input("y", randn(rng, 3, 4))
-    shape = c.node("Shape", ["x"], "shape")  # [batch, 6]: known at run time
-    c.output(c.node("Reshape", ["y", shape], "r", name="reshape_0"))
+    # A shape of unknown length: the result's rank is unknown.
+    c.input("shape", np.array([12], np.int64), ["n"])
+    c.output(c.node("Reshape", ["x", "shape"], "r", name="reshape_0"))
+    return c
+
+
+@case
+def bad_expand_shape(rng):
+    c = Case()
+    c.input("x", randn(rng, 2, 1), [B, 1])
+    c.input("shape", np.array([2, 3], np.float32))
+    c.output(c.node("Expand", ["x", "shape"], "e", name="expand_0"))
     return c
 
 
