@@ -57,7 +57,14 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
     loop over threads, a warp shuffle an exchange through memory), so the
     kernels' numerics can be checked without a GPU.
 
-    The pattern is exposed as `moe::populateMoEToGPUConversionPatterns`.
+    With `layer-kernels`, `moe.route` (softmax or sigmoid scoring, the
+    correction bias, group-limited selection, top-k, normalisation and
+    scale), `moe.dispatch` (counts, offsets, the stable permutation and the
+    gather of the sorted rows) and `moe.combine` become kernels as well. The
+    offsets are checked on the host after dispatch: an expert id outside
+    `[0, E)` aborts with a message.
+
+    The patterns are exposed as `moe::populateMoEToGPUConversionPatterns`.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
@@ -68,7 +75,8 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::cf::ControlFlowDialect"];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"32",
            "Rows of one expert per GEMM block">,
@@ -84,7 +92,10 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
            "Experts with at most this many tokens take the GEMV kernel">,
     Option<"emulateOnHost", "emulate-on-host", "bool", /*default=*/"false",
            "Emit the kernels as host functions that run every block and "
-           "thread serially (numerics checks without a GPU)">
+           "thread serially (numerics checks without a GPU)">,
+    Option<"layerKernels", "layer-kernels", "bool", /*default=*/"false",
+           "Also run moe.route, moe.dispatch and moe.combine as kernels, so "
+           "a layer whose experts are on the GPU never leaves it">
   ];
 }
 

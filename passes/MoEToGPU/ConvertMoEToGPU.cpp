@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "ExpertKernels.h"
+#include "KernelBuilders.h"
+#include "LayerKernels.h"
 
 // The host experts reuse the reference FFN of the linalg lowering.
 #include "../MoEToLinalg/LinalgBuilders.h"
@@ -15,6 +17,7 @@
 #include "moe/Passes/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -22,6 +25,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+#include <functional>
 
 namespace moe {
 #define GEN_PASS_DEF_CONVERTMOETOGPU
@@ -282,6 +287,250 @@ private:
   moe::MoEToGPUOptions options;
 };
 
+using KernelBuilder =
+    std::function<Operation *(OpBuilder &, KernelTarget, StringRef)>;
+
+/// The kernels `builders` (name, builder) of one op: in one new gpu.module
+/// `moduleName` for the GPU, or as host functions `<moduleName>_<name>`.
+SmallVector<Operation *>
+emitLayerKernels(OpBuilder &b, Location loc, ModuleOp module,
+                 StringRef moduleName, bool onHost,
+                 ArrayRef<std::pair<StringRef, KernelBuilder>> builders) {
+  SymbolTable symbols(module);
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  SmallVector<Operation *> kernels;
+  if (onHost) {
+    for (auto &[name, build] : builders) {
+      Operation *k =
+          build(mb, KernelTarget::host, (moduleName + "_" + name).str());
+      symbols.insert(k); // Renames on a clash.
+      kernels.push_back(k);
+    }
+    return kernels;
+  }
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  b.getUnitAttr());
+  auto gpuModule = gpu::GPUModuleOp::create(mb, loc, moduleName);
+  symbols.insert(gpuModule);
+  OpBuilder kb = OpBuilder::atBlockEnd(gpuModule.getBody());
+  for (auto &[name, build] : builders)
+    kernels.push_back(build(kb, KernelTarget::gpu, name));
+  return kernels;
+}
+
+/// `tensor` as a buffer of exactly `type` (dynamic dimensions where the
+/// kernel's argument has them).
+Value bufferAs(OpBuilder &b, Location loc, Value tensor, MemRefType type) {
+  auto tensorType =
+      RankedTensorType::get(type.getShape(), type.getElementType());
+  Value cast = moe::lowering::castToType(b, loc, tensor, tensorType);
+  return bufferization::ToBufferOp::create(b, loc, type, cast,
+                                           /*read_only=*/true);
+}
+
+Value asTensor(OpBuilder &b, Location loc, Value buffer, Type resultType) {
+  auto memrefType = cast<MemRefType>(buffer.getType());
+  Value tensor = bufferization::ToTensorOp::create(
+      b, loc,
+      RankedTensorType::get(memrefType.getShape(), memrefType.getElementType()),
+      buffer, /*restrict=*/true, /*writable=*/true);
+  return moe::lowering::castToType(b, loc, tensor, resultType);
+}
+
+/// Launches `kernel` on `blocks` x 1 blocks unless `blocks` is zero (an
+/// empty grid is an error on the GPU).
+void launchLayerKernel(OpBuilder &b, Location loc, Operation *kernel,
+                       Value blocks, ValueRange args) {
+  Value any = cmp(b, loc, arith::CmpIPredicate::sgt, blocks, idx(b, loc, 0));
+  ifThen(b, loc, any, [&](OpBuilder &ib) {
+    launch(ib, loc, kernel, {blocks, idx(ib, loc, 1)}, kLayerThreads, args);
+  });
+}
+
+Value ceilDiv(OpBuilder &b, Location loc, Value x, int64_t d) {
+  return arith::CeilDivUIOp::create(b, loc, x, idx(b, loc, d));
+}
+
+MemRefType dynamicRows(ArrayRef<int64_t> tail, Type elementType) {
+  SmallVector<int64_t> shape = {ShapedType::kDynamic};
+  shape.append(tail.begin(), tail.end());
+  return MemRefType::get(shape, elementType);
+}
+
+struct RouteToGPU : OpRewritePattern<moe::RouteOp> {
+  RouteToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(moe::RouteOp op,
+                                PatternRewriter &rewriter) const override {
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return rewriter.notifyMatchFailure(op, "not inside a module");
+    Location loc = op.getLoc();
+    RouteKernelSpec spec;
+    spec.elementType = op.getLogits().getType().getElementType();
+    spec.idType = op.getIds().getType().getElementType();
+    spec.experts = op.getLogits().getType().getDimSize(1);
+    spec.k = op.getK();
+    spec.scoring = op.getScoring();
+    spec.hasBias = static_cast<bool>(op.getCorrectionBias());
+    spec.normalize = op.getNormalize();
+    spec.epsilon = op.getEpsilon().convertToDouble();
+    spec.scale = op.getScale().convertToDouble();
+    if (op.getNGroup()) {
+      spec.groups = *op.getNGroup();
+      spec.selectGroups = *op.getTopkGroup();
+    }
+    Operation *kernel = emitLayerKernels(
+        rewriter, loc, module, "moe_route", options.emulateOnHost,
+        {{"route", [&](OpBuilder &b, KernelTarget target, StringRef name) {
+            return buildRouteKernel(b, loc, target, name, spec);
+          }}})[0];
+
+    Value logits = bufferAs(rewriter, loc, op.getLogits(),
+                            dynamicRows({spec.experts}, spec.elementType));
+    Value tokens = memref::DimOp::create(rewriter, loc, logits, 0);
+    SmallVector<Value> args = {logits};
+    if (spec.hasBias)
+      args.push_back(
+          bufferAs(rewriter, loc, op.getCorrectionBias(),
+                   MemRefType::get({spec.experts}, spec.elementType)));
+    Value ids = memref::AllocOp::create(
+        rewriter, loc, dynamicRows({spec.k}, spec.idType), ValueRange{tokens});
+    Value weights = memref::AllocOp::create(
+        rewriter, loc, dynamicRows({spec.k}, spec.elementType),
+        ValueRange{tokens});
+    args.append({ids, weights});
+    launchLayerKernel(rewriter, loc, kernel,
+                      ceilDiv(rewriter, loc, tokens, kLayerThreads), args);
+    rewriter.replaceOp(
+        op, {asTensor(rewriter, loc, ids, op.getIds().getType()),
+             asTensor(rewriter, loc, weights, op.getWeights().getType())});
+    return success();
+  }
+
+  moe::MoEToGPUOptions options;
+};
+
+struct DispatchToGPU : OpRewritePattern<moe::DispatchOp> {
+  DispatchToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(moe::DispatchOp op,
+                                PatternRewriter &rewriter) const override {
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return rewriter.notifyMatchFailure(op, "not inside a module");
+    Location loc = op.getLoc();
+    DispatchKernelSpec spec;
+    spec.elementType = op.getTokens().getType().getElementType();
+    spec.idType = op.getIds().getType().getElementType();
+    spec.experts = op.getOffsets().getType().getDimSize(0) - 1;
+    spec.k = op.getIds().getType().getDimSize(1);
+    spec.hidden = op.getTokens().getType().getDimSize(1);
+    SmallVector<Operation *> kernels = emitLayerKernels(
+        rewriter, loc, module, "moe_dispatch", options.emulateOnHost,
+        {{"offsets",
+          [&](OpBuilder &b, KernelTarget target, StringRef name) {
+            return buildDispatchOffsetsKernel(b, loc, target, name, spec);
+          }},
+         {"gather", [&](OpBuilder &b, KernelTarget target, StringRef name) {
+            return buildDispatchGatherKernel(b, loc, target, name, spec);
+          }}});
+    Operation *offsetsKernel = kernels[0], *gatherKernel = kernels[1];
+
+    Type i64 = rewriter.getI64Type();
+    Value tokens = bufferAs(rewriter, loc, op.getTokens(),
+                            dynamicRows({spec.hidden}, spec.elementType));
+    Value ids = bufferAs(rewriter, loc, op.getIds(),
+                         dynamicRows({spec.k}, spec.idType));
+    Value copies =
+        muli(rewriter, loc, memref::DimOp::create(rewriter, loc, ids, 0),
+             idx(rewriter, loc, spec.k));
+    Value offsets = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get({spec.experts + 1}, i64));
+    Value perm = memref::AllocOp::create(rewriter, loc, dynamicRows({}, i64),
+                                         ValueRange{copies});
+    Value sorted = memref::AllocOp::create(
+        rewriter, loc, dynamicRows({spec.hidden}, spec.elementType),
+        ValueRange{copies});
+    launch(rewriter, loc, offsetsKernel,
+           {idx(rewriter, loc, 1), idx(rewriter, loc, 1)}, kLayerThreads,
+           {ids, offsets, perm});
+    // An id outside [0, E) is counted by no expert: the offsets then end
+    // short of T * k.
+    Value end = memref::LoadOp::create(rewriter, loc, offsets,
+                                       idx(rewriter, loc, spec.experts));
+    Value complete = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, end,
+        arith::IndexCastOp::create(rewriter, loc, i64, copies));
+    // The host lowering's message, so both read the same.
+    cf::AssertOp::create(rewriter, loc, complete,
+                         "moe.dispatch: expert id out of range [0, E)");
+    launchLayerKernel(rewriter, loc, gatherKernel, copies,
+                      {tokens, perm, sorted});
+    rewriter.replaceOp(
+        op, {asTensor(rewriter, loc, sorted, op.getSorted().getType()),
+             asTensor(rewriter, loc, offsets, op.getOffsets().getType()),
+             asTensor(rewriter, loc, perm, op.getPermutation().getType())});
+    return success();
+  }
+
+  moe::MoEToGPUOptions options;
+};
+
+struct CombineToGPU : OpRewritePattern<moe::CombineOp> {
+  CombineToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(moe::CombineOp op,
+                                PatternRewriter &rewriter) const override {
+    auto module = op->getParentOfType<ModuleOp>();
+    if (!module)
+      return rewriter.notifyMatchFailure(op, "not inside a module");
+    Location loc = op.getLoc();
+    CombineKernelSpec spec;
+    spec.elementType = op.getResult().getType().getElementType();
+    spec.k = op.getWeights().getType().getDimSize(1);
+    spec.hidden = op.getExpertOutputs().getType().getDimSize(1);
+    SmallVector<Operation *> kernels = emitLayerKernels(
+        rewriter, loc, module, "moe_combine", options.emulateOnHost,
+        {{"invert",
+          [&](OpBuilder &b, KernelTarget target, StringRef name) {
+            return buildInvertPermutationKernel(b, loc, target, name);
+          }},
+         {"sum", [&](OpBuilder &b, KernelTarget target, StringRef name) {
+            return buildCombineKernel(b, loc, target, name, spec);
+          }}});
+    Operation *invertKernel = kernels[0], *sumKernel = kernels[1];
+
+    Type i64 = rewriter.getI64Type();
+    Value outputs = bufferAs(rewriter, loc, op.getExpertOutputs(),
+                             dynamicRows({spec.hidden}, spec.elementType));
+    Value weights = bufferAs(rewriter, loc, op.getWeights(),
+                             dynamicRows({spec.k}, spec.elementType));
+    Value perm =
+        bufferAs(rewriter, loc, op.getPermutation(), dynamicRows({}, i64));
+    Value tokens = memref::DimOp::create(rewriter, loc, weights, 0);
+    Value copies = memref::DimOp::create(rewriter, loc, perm, 0);
+    Value inverse = memref::AllocOp::create(rewriter, loc, dynamicRows({}, i64),
+                                            ValueRange{copies});
+    Value result = memref::AllocOp::create(
+        rewriter, loc, dynamicRows({spec.hidden}, spec.elementType),
+        ValueRange{tokens});
+    launchLayerKernel(rewriter, loc, invertKernel,
+                      ceilDiv(rewriter, loc, copies, kLayerThreads),
+                      {perm, inverse});
+    launchLayerKernel(rewriter, loc, sumKernel, tokens,
+                      {outputs, weights, inverse, result});
+    rewriter.replaceOp(
+        op, asTensor(rewriter, loc, result, op.getResult().getType()));
+    return success();
+  }
+
+  moe::MoEToGPUOptions options;
+};
+
 } // namespace
 
 LogicalResult moe::verifyMoEToGPUSupport(Operation *operation,
@@ -318,6 +567,9 @@ LogicalResult moe::verifyMoEToGPUSupport(Operation *operation,
 void moe::populateMoEToGPUConversionPatterns(RewritePatternSet &patterns,
                                              const MoEToGPUOptions &options) {
   patterns.add<ExpertsToGPU>(patterns.getContext(), options);
+  if (options.layerKernels)
+    patterns.add<RouteToGPU, DispatchToGPU, CombineToGPU>(patterns.getContext(),
+                                                          options);
 }
 
 namespace {
@@ -334,6 +586,7 @@ struct ConvertMoEToGPUPass
     options.gemvWarps = gemvWarps;
     options.gemvMaxTokens = gemvMaxTokens;
     options.emulateOnHost = emulateOnHost;
+    options.layerKernels = layerKernels;
     WalkResult checked = getOperation()->walk([&](moe::ExpertsOp op) {
       return failed(moe::verifyMoEToGPUSupport(op, options))
                  ? WalkResult::interrupt()

@@ -1,6 +1,7 @@
 //===- ExpertKernels.cpp - grouped expert matmul kernels ------------------===//
 
 #include "ExpertKernels.h"
+#include "KernelBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -16,46 +17,6 @@ namespace moe::gpukernels {
 
 namespace {
 
-Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-Value f32(OpBuilder &b, Location loc, double v) {
-  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-}
-Value addi(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::AddIOp::create(b, loc, x, y);
-}
-Value muli(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::MulIOp::create(b, loc, x, y);
-}
-Value cmp(OpBuilder &b, Location loc, arith::CmpIPredicate p, Value x,
-          Value y) {
-  return arith::CmpIOp::create(b, loc, p, x, y);
-}
-Value both(OpBuilder &b, Location loc, Value x, Value y) {
-  return arith::AndIOp::create(b, loc, x, y);
-}
-
-/// A static-trip-count loop whose body gets the induction variable.
-void forRange(OpBuilder &b, Location loc, Value lo, Value hi, Value step,
-              function_ref<void(OpBuilder &, Value)> fn) {
-  scf::ForOp::create(b, loc, lo, hi, step, ValueRange{},
-                     [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-                       fn(nb, iv);
-                       scf::YieldOp::create(nb, nl);
-                     });
-}
-void forCount(OpBuilder &b, Location loc, int64_t count,
-              function_ref<void(OpBuilder &, Value)> fn) {
-  forRange(b, loc, idx(b, loc, 0), idx(b, loc, count), idx(b, loc, 1), fn);
-}
-void ifThen(OpBuilder &b, Location loc, Value cond,
-            function_ref<void(OpBuilder &)> fn) {
-  auto op = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-  OpBuilder nb = OpBuilder::atBlockBegin(op.thenBlock());
-  nb.setInsertionPoint(op.thenBlock()->getTerminator());
-  fn(nb);
-}
 /// Runs `fn(r)` for r < count <= maxTokens. The static trip count keeps
 /// accumulator indices constant once LLVM unrolls the loop, so the GEMV's
 /// accumulators stay in registers instead of local memory.
@@ -78,29 +39,6 @@ Value loadOrZero(OpBuilder &b, Location loc, Value cond,
         scf::YieldOp::create(nb, nl, f32(nb, nl, 0.0));
       });
   return op.getResult(0);
-}
-
-Value toF32(OpBuilder &b, Location loc, Value v) {
-  if (getElementTypeOrSelf(v.getType()).isF32())
-    return v;
-  Type type = b.getF32Type();
-  if (auto vec = dyn_cast<VectorType>(v.getType()))
-    type = VectorType::get(vec.getShape(), b.getF32Type());
-  return arith::ExtFOp::create(b, loc, type, v);
-}
-Value fromF32(OpBuilder &b, Location loc, Type type, Value v) {
-  if (type.isF32())
-    return v;
-  return arith::TruncFOp::create(b, loc, type, v);
-}
-Value loadF32(OpBuilder &b, Location loc, Value memref, ValueRange indices) {
-  return toF32(b, loc, memref::LoadOp::create(b, loc, memref, indices));
-}
-Value sigmoid(OpBuilder &b, Location loc, Value x) {
-  Value neg = arith::NegFOp::create(b, loc, x);
-  Value den = arith::AddFOp::create(b, loc, f32(b, loc, 1.0),
-                                    math::ExpOp::create(b, loc, neg));
-  return arith::DivFOp::create(b, loc, f32(b, loc, 1.0), den);
 }
 
 /// The kernel arguments by role.

@@ -57,6 +57,7 @@ void moe::buildGPUPipeline(OpPassManager &pm,
   lowering.gemmThreads = options.gemmThreads;
   lowering.gemvWarps = options.gemvWarps;
   lowering.gemvMaxTokens = options.gemvMaxTokens;
+  lowering.layerKernels = options.layerKernels;
   pm.addPass(createConvertMoEToGPU(lowering));
 
   for (const std::string &chip : options.chips) {

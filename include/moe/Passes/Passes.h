@@ -48,6 +48,8 @@ struct MoEToGPUOptions {
   int64_t gemvWarps = 4, gemvMaxTokens = 8;
   /// Emit the kernels as serial host functions instead of a gpu.module.
   bool emulateOnHost = false;
+  /// Also lower moe.route, moe.dispatch and moe.combine to kernels.
+  bool layerKernels = false;
 };
 
 /// Checks that `op`'s GPU experts can be compiled with `options`; emits a
@@ -55,8 +57,9 @@ struct MoEToGPUOptions {
 llvm::LogicalResult verifyMoEToGPUSupport(mlir::Operation *op,
                                           const MoEToGPUOptions &options);
 
-/// Adds the pattern that moves the GPU-placed experts of moe.experts into
-/// GPU kernels (see convert-moe-to-gpu). The module must be reachable from
+/// Adds the patterns that move the GPU-placed experts of moe.experts (and,
+/// with `layerKernels`, moe.route, moe.dispatch and moe.combine) into GPU
+/// kernels (see convert-moe-to-gpu). The module must be reachable from
 /// the op: the kernels are added to it.
 void populateMoEToGPUConversionPatterns(mlir::RewritePatternSet &patterns,
                                         const MoEToGPUOptions &options = {});

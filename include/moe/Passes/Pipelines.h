@@ -88,6 +88,8 @@ struct GPUPipelineOptions
                             llvm::cl::desc("See convert-moe-to-gpu")};
   Option<int64_t> gemvMaxTokens{*this, "gemv-max-tokens", llvm::cl::init(8),
                                 llvm::cl::desc("See convert-moe-to-gpu")};
+  Option<bool> layerKernels{*this, "layer-kernels", llvm::cl::init(false),
+                            llvm::cl::desc("See convert-moe-to-gpu")};
 };
 
 /// convert-moe-to-gpu, then the gpu.modules through convert-gpu-to-nvvm to
