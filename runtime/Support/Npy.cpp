@@ -206,9 +206,17 @@ std::optional<NpyArray> decodeNpy(const uint8_t *data, size_t size,
             descr + "' (little-endian float: '<f4', '<f2' or '<f8')";
     return std::nullopt;
   }
+  // elements() wraps around on a shape whose product does not fit 64 bits;
+  // such a shape could pass the size check below with little or no data.
+  uint64_t count = 1;
+  for (uint64_t extent : array.shape)
+    if (__builtin_mul_overflow(count, extent, &count)) {
+      error = "at byte " + std::to_string(headerAt) +
+              ": the shape's element count does not fit in 64 bits";
+      return std::nullopt;
+    }
   size_t payloadAt = headerAt + headerBytes;
-  unsigned __int128 want =
-      static_cast<unsigned __int128>(array.elements()) * elementBytes;
+  unsigned __int128 want = static_cast<unsigned __int128>(count) * elementBytes;
   if (want != size - payloadAt) {
     error = "at byte " + std::to_string(payloadAt) + ": shape needs " +
             std::to_string(static_cast<uint64_t>(
@@ -216,7 +224,6 @@ std::optional<NpyArray> decodeNpy(const uint8_t *data, size_t size,
             " bytes of data, the file has " + std::to_string(size - payloadAt);
     return std::nullopt;
   }
-  uint64_t count = array.elements();
   array.data.resize(count);
   const uint8_t *payload = data + payloadAt;
   for (uint64_t i = 0; i < count; ++i) {
