@@ -49,7 +49,8 @@ Outcome fuzzArtifact(const uint8_t *data, size_t size) {
       if (!pim::decodeStream(section.bytes.data(), section.bytes.size(),
                              error) &&
           outcome.accepted)
-        outcome = Outcome::reject("PIM section '" + section.name + "': " + error);
+        outcome =
+            Outcome::reject("PIM section '" + section.name + "': " + error);
     }
   }
   return outcome;

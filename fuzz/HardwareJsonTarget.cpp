@@ -26,8 +26,7 @@ void checkTimes(const cost::HardwareSet &set) {
   auto gpus = set.gpus.empty() ? cost::builtinGpus() : set.gpus;
   auto pims = set.pims.empty() ? cost::builtinPims() : set.pims;
   auto links = set.links.empty() ? cost::builtinLinks() : set.links;
-  cost::LayerCostModel model(shape, gpus.front(), pims.front(),
-                             links.front());
+  cost::LayerCostModel model(shape, gpus.front(), pims.front(), links.front());
   for (int64_t tokens : {1, 7, 64}) {
     for (double time : {model.gpuExpertTime(tokens),
                         model.pimExpertTime(tokens), model.commTime(tokens)})

@@ -1,4 +1,5 @@
-//===- ParseTextModule.h - text to a verified module for the fuzzers -*- C++ -*-===//
+//===- ParseTextModule.h - text to a verified module for the fuzzers -*- C++
+//-*-===//
 //
 // The moe and pim dialect targets both parse text in a context holding
 // their dialect and the upstream ones the tests use with it.

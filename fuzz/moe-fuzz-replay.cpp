@@ -40,8 +40,7 @@ bool collectInputs(const std::string &path, std::vector<std::string> &inputs) {
     if (llvm::sys::fs::is_regular_file(it->path()))
       found.push_back(it->path());
   if (ec) {
-    llvm::errs() << "moe-fuzz-replay: " << path << ": " << ec.message()
-                 << "\n";
+    llvm::errs() << "moe-fuzz-replay: " << path << ": " << ec.message() << "\n";
     return false;
   }
   llvm::sort(found);

@@ -38,9 +38,16 @@ cmake -G Ninja -S . -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_C_FLAGS_RELEASE=-O1 \
   -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
   "${launcher[@]}" -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=OFF >/dev/null
-nice -n 10 ninja -C "$build" -j"$jobs" moe-fuzzers moe-opt moe-translate moe-run
+nice -n 10 ninja -C "$build" -j"$jobs" moe-fuzzers
 
-bash scripts/fuzz-seeds.sh "$build/bin" "$build/corpus-seeds"
+# The seeds need moe-opt, moe-translate and moe-run: the normal build's when
+# there is one (they need no instrumentation), else built here.
+tools=${SEED_TOOLS:-$root/build/bin}
+if ! [ -x "$tools/moe-run" ] || ! [ -x "$tools/moe-translate" ]; then
+  nice -n 10 ninja -C "$build" -j"$jobs" moe-opt moe-translate moe-run
+  tools=$build/bin
+fi
+bash scripts/fuzz-seeds.sh "$tools" "$build/corpus-seeds"
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

@@ -39,8 +39,8 @@ using namespace moe::runtime;
 
 namespace {
 
-const char *const kPolicies[] = {"all-gpu", "all-pim",   "sieve", "optimal",
-                                 "threshold", "pimoe", "duplex"};
+const char *const kPolicies[] = {"all-gpu",   "all-pim", "sieve", "optimal",
+                                 "threshold", "pimoe",   "duplex"};
 
 struct Options {
   std::string artifact, scratch;
@@ -84,8 +84,8 @@ bool sameBits(const std::vector<HostTensor> &a,
     return false;
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].shape != b[i].shape || a[i].data.size() != b[i].data.size() ||
-        std::memcmp(a[i].data.data(), b[i].data.data(),
-                    4 * a[i].data.size()) != 0)
+        std::memcmp(a[i].data.data(), b[i].data.data(), 4 * a[i].data.size()) !=
+            0)
       return false;
   return true;
 }
@@ -104,8 +104,8 @@ bool runPlan(const Artifact &artifact, bool concurrentLanes,
   for (size_t s = 0; s < plans.size(); ++s) {
     if (!session->setPolicy(plans[s].policy, error) ||
         !session->run(plans[s].inputs, outputs[s], error)) {
-      error = "step " + std::to_string(s) + " (" + plans[s].policy +
-              "): " + error;
+      error =
+          "step " + std::to_string(s) + " (" + plans[s].policy + "): " + error;
       return false;
     }
   }
@@ -136,8 +136,9 @@ corruptions(const std::vector<uint8_t> &bytes, const Artifact &artifact) {
     cases.push_back({flipped, "checksum mismatch"});
   }
   for (size_t length : {bytes.size() / 2, size_t(30), size_t(3)})
-    cases.push_back({std::vector<uint8_t>(bytes.begin(), bytes.begin() + length),
-                     "at byte"});
+    cases.push_back(
+        {std::vector<uint8_t>(bytes.begin(), bytes.begin() + length),
+         "at byte"});
   // A valid container whose manifest is not JSON: caught past the checksum.
   Artifact broken = artifact;
   for (Section &section : broken.sections)
@@ -202,8 +203,7 @@ int main(int argc, char **argv) {
   std::vector<StepPlan> plans = planSteps(*manifest, options);
 
   std::vector<std::vector<HostTensor>> reference;
-  if (!runPlan(*artifact, /*concurrentLanes=*/false, plans, reference,
-               error)) {
+  if (!runPlan(*artifact, /*concurrentLanes=*/false, plans, reference, error)) {
     std::printf("error: serial reference: %s\n", error.c_str());
     return 1;
   }
