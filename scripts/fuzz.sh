@@ -50,7 +50,10 @@ fi
 bash scripts/fuzz-seeds.sh "$tools" "$build/corpus-seeds"
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# allow_user_poisoning=0: LLVM's BumpPtrAllocator, inlined from the headers
+# into our instrumented code, poisons slabs that the uninstrumented
+# libMLIR.so then fills without unpoisoning (a false use-after-poison).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for target in "${targets[@]}"; do
   corpus=$build/corpus/$target
