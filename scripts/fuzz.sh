@@ -58,6 +58,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 for target in "${targets[@]}"; do
   corpus=$build/corpus/$target
   artifacts=$build/findings/$target
+  # Earlier runs' findings are already kept; only this run's are new.
+  rm -rf "$artifacts"
   mkdir -p "$corpus" "$artifacts"
   log=$build/fuzz-$target.log
   echo "== $target: ${seconds}s"
