@@ -20,6 +20,11 @@ function(moe_add_library name)
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
     $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>
     $<INSTALL_INTERFACE:include>)
+  # Whatever links a sanitized library needs the sanitizer runtimes too
+  # (the installed package carries this to outside projects).
+  if(MOE_SANITIZE)
+    target_link_options(${name} INTERFACE -fsanitize=address,undefined)
+  endif()
   set_property(GLOBAL APPEND PROPERTY MOE_EXPORTED_LIBS ${name})
   install(TARGETS ${name} EXPORT MoEMLIRTargets
     ARCHIVE DESTINATION lib

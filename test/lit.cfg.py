@@ -21,7 +21,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.moe_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["moe-opt", "moe-translate", "moe-run", "mlir-opt", "mlir-runner",
-     "moe-capi-test", "moe-runtime-capi-test", "pim-sim", "moe-gpu-bench"],
+     "moe-capi-test", "moe-runtime-capi-test", "pim-sim", "moe-gpu-bench", "moe-fuzz-replay", "moe-runtime-stress"],
     tool_dirs)
 
 # Numerics: the runtime prints memrefs, a numpy reference checks them.
@@ -43,6 +43,7 @@ config.substitutions.append(("%cmake_generator", config.cmake_generator))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%moe_obj_root", config.moe_obj_root))
+config.substitutions.append(("%moe_tools_dir", config.moe_tools_dir))
 
 # numpy is needed by every numeric test, python3-onnx by the importer tests
 # that generate their models.

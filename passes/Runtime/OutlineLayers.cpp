@@ -298,6 +298,10 @@ struct OutlineLayersPass : moe::impl::OutlineLayersBase<OutlineLayersPass> {
             .getResult(0);
     if (out.getType() != chain.combine.getType())
       out = tensor::CastOp::create(b, loc, chain.combine.getType(), out);
+    // Read from the experts op before it is erased below (ASan found the
+    // read after the erase).
+    auto shape = experts.getFc2Weights().getType();
+    int matrices = experts.isGated() ? 3 : 2;
     chain.combine.getResult().replaceAllUsesWith(out);
     for (Operation *op :
          {chain.combine.getOperation(), experts.getOperation(),
@@ -305,9 +309,7 @@ struct OutlineLayersPass : moe::impl::OutlineLayersBase<OutlineLayersPass> {
       if (op->use_empty())
         op->erase();
 
-    auto shape = experts.getFc2Weights().getType();
     int64_t numExperts = logitsType.getDimSize(1);
-    int matrices = experts.isGated() ? 3 : 2;
     Builder attrs(ctx);
     return attrs.getDictionaryAttr({
         attrs.getNamedAttr("id", attrs.getI64IntegerAttr(index)),

@@ -638,6 +638,22 @@ bool Simulator::Impl::run(const Program &program, std::vector<uint8_t> &arena,
   return true;
 }
 
+namespace {
+
+/// What FunctionalState allocates up front for `g`: every channel's global
+/// buffer (storage bits and their widened floats, 3 bytes per stored byte)
+/// and every bank's accumulators. The verifier's bounds still allow a
+/// geometry (65534 channels of 16 MiB global buffers) that would need
+/// terabytes.
+constexpr uint64_t kMaxFunctionalStateBytes = uint64_t(1) << 30;
+
+uint64_t functionalStateBytes(const DeviceGeometry &g) {
+  return uint64_t(g.channels) * g.globalBufferBytes * 3 +
+         uint64_t(g.channels) * g.banksPerChannel * g.accumulatorsPerBank * 4;
+}
+
+} // namespace
+
 std::unique_ptr<Simulator> Simulator::create(const CommandStream &stream,
                                              const DeviceTiming &timing,
                                              SimulatorOptions options,
@@ -645,6 +661,14 @@ std::unique_ptr<Simulator> Simulator::create(const CommandStream &stream,
   error = verifyStream(stream);
   if (error.empty())
     error = checkTiming(timing, stream.geometry);
+  if (error.empty() && options.functional &&
+      functionalStateBytes(stream.geometry) > kMaxFunctionalStateBytes)
+    error = "the device's simulated state needs " +
+            std::to_string(functionalStateBytes(stream.geometry) >> 20) +
+            " MiB (global buffers and accumulators of " +
+            std::to_string(stream.geometry.channels) +
+            " channels), more than pim-sim's " +
+            std::to_string(kMaxFunctionalStateBytes >> 20) + " MiB";
   if (!error.empty())
     return nullptr;
   return std::unique_ptr<Simulator>(

@@ -206,9 +206,17 @@ std::optional<NpyArray> decodeNpy(const uint8_t *data, size_t size,
             descr + "' (little-endian float: '<f4', '<f2' or '<f8')";
     return std::nullopt;
   }
+  // elements() wraps around on a shape whose product does not fit 64 bits;
+  // such a shape could pass the size check below with little or no data.
+  uint64_t count = 1;
+  for (uint64_t extent : array.shape)
+    if (__builtin_mul_overflow(count, extent, &count)) {
+      error = "at byte " + std::to_string(headerAt) +
+              ": the shape's element count does not fit in 64 bits";
+      return std::nullopt;
+    }
   size_t payloadAt = headerAt + headerBytes;
-  unsigned __int128 want =
-      static_cast<unsigned __int128>(array.elements()) * elementBytes;
+  unsigned __int128 want = static_cast<unsigned __int128>(count) * elementBytes;
   if (want != size - payloadAt) {
     error = "at byte " + std::to_string(payloadAt) + ": shape needs " +
             std::to_string(static_cast<uint64_t>(
@@ -216,7 +224,6 @@ std::optional<NpyArray> decodeNpy(const uint8_t *data, size_t size,
             " bytes of data, the file has " + std::to_string(size - payloadAt);
     return std::nullopt;
   }
-  uint64_t count = array.elements();
   array.data.resize(count);
   const uint8_t *payload = data + payloadAt;
   for (uint64_t i = 0; i < count; ++i) {
@@ -258,19 +265,25 @@ std::vector<uint8_t> encodeNpy(const NpyArray &array) {
   if (array.shape.size() > 1)
     header.erase(header.size() - 1);
   header += "), }";
+  // Version 1 has a 16-bit header length; a header longer than that (a
+  // shape of thousands of dimensions) needs version 2's 32 bits.
+  bool wide = header.size() + 64 > 0xFFFF;
+  size_t prefix = wide ? 12 : 10;
   // Magic, version, length and header pad to a multiple of 64, ending "\n".
-  size_t total = 10 + header.size() + 1;
+  size_t total = prefix + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
   std::vector<uint8_t> bytes(kMagic, kMagic + kMagicBytes);
-  bytes.push_back(1);
+  bytes.push_back(wide ? 2 : 1);
   bytes.push_back(0);
-  bytes.push_back(static_cast<uint8_t>(header.size()));
-  bytes.push_back(static_cast<uint8_t>(header.size() >> 8));
+  for (size_t i = 0; i < prefix - 8; ++i)
+    bytes.push_back(static_cast<uint8_t>(header.size() >> (8 * i)));
   bytes.insert(bytes.end(), header.begin(), header.end());
   size_t at = bytes.size();
   bytes.resize(at + 4 * array.data.size());
-  std::memcpy(bytes.data() + at, array.data.data(), 4 * array.data.size());
+  // An empty vector's data() may be null, which memcpy must not get.
+  if (!array.data.empty())
+    std::memcpy(bytes.data() + at, array.data.data(), 4 * array.data.size());
   return bytes;
 }
 

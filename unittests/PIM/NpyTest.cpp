@@ -97,6 +97,36 @@ TEST(NpyTest, ErrorsNameTheByte) {
             "at byte 38: expected ',' or ')' in the shape");
   EXPECT_EQ(decodeError(npyFile("{'kind': 3}", {})),
             "at byte 11: unknown header key 'kind'");
+  // 2^40 * 2^21 * 8 wraps to 0 elements: rejected, not read as empty.
+  EXPECT_EQ(decodeError(npyFile("{'descr': '<f4', 'fortran_order': False, "
+                                "'shape': (1099511627776, 2097152, 8), }",
+                                {})),
+            "at byte 10: the shape's element count does not fit in 64 bits");
+}
+
+// Found by the npy fuzzer (test/Fuzz/regressions/npy).
+TEST(NpyTest, EncodesEmptyArraysAndLongHeaders) {
+  NpyArray empty;
+  empty.shape = {0, 4};
+  std::vector<uint8_t> bytes = encodeNpy(empty);
+  std::string error;
+  std::optional<NpyArray> read = decodeNpy(bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(read) << error;
+  EXPECT_EQ(read->shape, empty.shape);
+  EXPECT_TRUE(read->data.empty());
+
+  // 25000 dimensions: a header over version 1's 64 KiB limit.
+  NpyArray deep;
+  deep.shape.assign(25000, 1);
+  deep.shape.back() = 2;
+  deep.data = {1.5f, -2};
+  bytes = encodeNpy(deep);
+  EXPECT_EQ(bytes[6], 2); // version 2.0
+  EXPECT_EQ(bytes.size() % 64, 8u);
+  read = decodeNpy(bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(read) << error;
+  EXPECT_EQ(read->shape, deep.shape);
+  EXPECT_EQ(read->data, deep.data);
 }
 
 } // namespace

@@ -427,4 +427,29 @@ TEST(SimulatorTest, DamagedButSignedStreamsNeverCrash) {
   EXPECT_GT(accepted, 0u); // weights and parameters are free to change
 }
 
+// Found by the command-stream fuzzer (test/Fuzz/regressions/command-stream):
+// a geometry inside the verifier's bounds whose global buffers alone need
+// 3 TiB used to abort in the allocation.
+TEST(SimulatorTest, RefusesDevicesTooLargeToSimulate) {
+  CommandStream stream = gemvStream(1);
+  stream.geometry.channels = 65534;
+  stream.geometry.globalBufferBytes = 1u << 24;
+  stream.weights.clear();
+  stream.programs.clear();
+  ASSERT_EQ(verifyStream(stream), "");
+  std::string error;
+  DeviceTiming timing = hbm3eTiming();
+  EXPECT_FALSE(Simulator::create(stream, timing, {}, error));
+  // 65534 x 16 MiB x 3 = 3145632 MiB of global buffers, plus 65534 x 4
+  // banks x 2 accumulators x 4 B = 1.99997 MiB, rounded down.
+  EXPECT_EQ(error, "the device's simulated state needs 3145633 MiB (global "
+                   "buffers and accumulators of 65534 channels), more than "
+                   "pim-sim's 1024 MiB");
+  // Timing only allocates no data state.
+  SimulatorOptions timingOnly;
+  timingOnly.functional = false;
+  error.clear();
+  EXPECT_TRUE(Simulator::create(stream, timing, timingOnly, error)) << error;
+}
+
 } // namespace

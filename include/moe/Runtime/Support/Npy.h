@@ -2,7 +2,8 @@
 //
 // The runtime's tensors on disk: reads little-endian, C-order float arrays
 // ('<f4', '<f2', '<f8', widened or narrowed to fp32) in .npy format
-// versions 1 to 3, writes '<f4' in version 1. Errors name the byte offset.
+// versions 1 to 3, writes '<f4' in version 1 (2 for headers over 64 KiB).
+// Errors name the byte offset.
 //
 //===----------------------------------------------------------------------===//
 
