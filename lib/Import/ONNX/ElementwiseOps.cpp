@@ -363,11 +363,17 @@ LogicalResult importCast(OpContext &c) {
                  "bfloat16, double, int8, uint8, int32, int64, bool)";
     return failure();
   }
+  // uint8 and int8 are both i8: the graph's types say which it is.
+  bool fromUnsigned = c.graph.unsignedValues.contains(c.node.input(0));
+  bool toUnsigned = to->i() == onnx::TensorProto::UINT8;
+  if (toUnsigned)
+    c.graph.unsignedValues.insert(c.node.output(0));
   // A cast to the same type is the value itself (and stays a constant
   // where it is one, e.g. Cast(Shape(x)) to int64).
-  if (elementTypeOf(x) == target)
+  if (elementTypeOf(x) == target && fromUnsigned == toUnsigned)
     return finish(c, x);
-  if (target.isSignlessInteger() && !target.isInteger(1))
+  if (target.isSignlessInteger() && !target.isInteger(1) && !fromUnsigned &&
+      !toUnsigned)
     if (std::optional<SmallVector<int64_t>> ints = foldableIntegers(x))
       return finish(
           c, integerConstant(c.b, c.loc,
@@ -377,7 +383,8 @@ LogicalResult importCast(OpContext &c) {
       c,
       mapElementwise(c, x, target,
                      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                       return convertScalar(b, loc, args[0], target);
+                       return convertScalar(b, loc, args[0], target,
+                                            fromUnsigned, toUnsigned);
                      }));
 }
 

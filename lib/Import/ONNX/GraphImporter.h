@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -44,6 +45,10 @@ public:
   /// Imports one node through the op importer table (OpImporters.h); fails
   /// (after an error) on unsupported or bad input.
   mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
+  /// Fails (after an error) where a uint8 input meets an op that would read
+  /// it as signed; marks the outputs of data movement of uint8 as uint8.
+  mlir::LogicalResult checkUnsignedInputs(const onnx::NodeProto &node,
+                                          int index);
 
   mlir::OpBuilder &builder;
   std::string fileName;
@@ -51,6 +56,10 @@ public:
   llvm::StringMap<mlir::Value> values;
   /// The model's opset version of each domain ("" for ai.onnx).
   llvm::StringMap<int64_t> opsets;
+  /// Names holding uint8 data. MLIR integers are signless, so these are i8
+  /// values whose sign only Cast and data movement may see (importNode
+  /// refuses them elsewhere rather than read them as signed).
+  llvm::StringSet<> unsignedValues;
 };
 
 /// The MLIR element type of an ONNX TensorProto data type, or null.

@@ -154,6 +154,8 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     }
     argumentTypes.push_back(type);
     argumentNames.push_back(input.name());
+    if (input.type().tensor_type().elem_type() == onnx::TensorProto::UINT8)
+      importer.unsignedValues.insert(input.name());
   }
 
   auto func = func::FuncOp::create(
@@ -179,6 +181,8 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
     importer.define(
         tensor.name(),
         arith::ConstantOp::create(builder, fileLoc, cast<TypedAttr>(value)));
+    if (tensor.data_type() == onnx::TensorProto::UINT8)
+      importer.unsignedValues.insert(tensor.name());
   }
   // Decomposed MoE blocks become moe ops at their last node; the nodes they
   // cover are not imported one by one.

@@ -74,6 +74,40 @@ const OpImporterTable &OpImporterTable::get() {
   return table;
 }
 
+LogicalResult GraphImporter::checkUnsignedInputs(const onnx::NodeProto &node,
+                                                 int index) {
+  // Ops that move uint8 data without reading its sign: their data output
+  // is uint8 too. Cast reads it (as unsigned) itself; com.microsoft ops
+  // (QMoE) take uint8 codes by definition.
+  static const llvm::StringSet<> movesData = {
+      "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity",
+      "Flatten", "Concat",    "Slice",   "Gather",    "Expand"};
+  static const llvm::StringSet<> readsShapeOnly = {"Shape", "Size"};
+  StringRef domain = canonicalDomain(node.domain());
+  if (domain != "" || node.op_type() == "Cast" ||
+      readsShapeOnly.contains(node.op_type()))
+    return success();
+  bool moves = movesData.contains(node.op_type());
+  for (auto [position, name] : llvm::enumerate(node.input())) {
+    if (!unsignedValues.contains(name))
+      continue;
+    // Concat moves every input; the others only their first.
+    if (moves && (position == 0 || node.op_type() == "Concat"))
+      continue;
+    nodeError(node, index)
+        << "input '" << name
+        << "' is uint8, which the importer reads only in Cast, Shape, Size "
+           "and data movement (Reshape, Transpose, Squeeze, Unsqueeze, "
+           "Identity, Flatten, Concat, Slice, Gather, Expand); Cast it to a "
+           "wider type first";
+    return failure();
+  }
+  if (moves && !node.input().empty() && unsignedValues.contains(node.input(0)))
+    for (const std::string &output : node.output())
+      unsignedValues.insert(output);
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int index) {
   const OpImporterTable &table = OpImporterTable::get();
@@ -87,6 +121,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   StringRef domain = canonicalDomain(node.domain());
   auto it = opsets.find(domain);
   int64_t opset = it == opsets.end() ? 1 : it->second;
+  if (failed(checkUnsignedInputs(node, index)))
+    return failure();
   for (const OpImporterEntry *entry : entries) {
     if (opset < entry->minOpset || opset > entry->maxOpset)
       continue;

@@ -65,7 +65,8 @@ Value extremeConstant(OpBuilder &b, Location loc, Type type, bool lowest) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bound));
 }
 
-Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type to,
+                    bool fromUnsigned, bool toUnsigned) {
   Type from = value.getType();
   if (from == to)
     return value;
@@ -87,22 +88,24 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type to) {
     if (to.isInteger(1))
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
                                    scalarConstant(b, loc, from, 0.0));
-    return arith::FPToSIOp::create(b, loc, to, value);
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, value))
+                      : Value(arith::FPToSIOp::create(b, loc, to, value));
   }
   // From an integer.
   if (to.isInteger(1))
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
                                  scalarConstant(b, loc, from, 0.0));
-  bool fromBool = from.isInteger(1);
+  // bool and uint8 widen with zeros.
+  bool zeroExtend = from.isInteger(1) || fromUnsigned;
   if (isFloat(to))
-    return fromBool ? Value(arith::UIToFPOp::create(b, loc, to, value))
-                    : Value(arith::SIToFPOp::create(b, loc, to, value));
+    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, value))
+                      : Value(arith::SIToFPOp::create(b, loc, to, value));
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = to.getIntOrFloatBitWidth();
   if (toWidth < fromWidth)
     return arith::TruncIOp::create(b, loc, to, value);
-  return fromBool ? Value(arith::ExtUIOp::create(b, loc, to, value))
-                  : Value(arith::ExtSIOp::create(b, loc, to, value));
+  return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, value))
+                    : Value(arith::ExtSIOp::create(b, loc, to, value));
 }
 
 Value toIndex(OpBuilder &b, Location loc, Value value) {

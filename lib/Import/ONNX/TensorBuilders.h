@@ -45,8 +45,11 @@ mlir::Value extremeConstant(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Type type, bool lowest);
 /// `value` converted to `to` as ONNX Cast does (float<->int truncating
 /// towards zero, anything -> bool is "!= 0", bool -> number is 0/1).
+/// `fromUnsigned`/`toUnsigned` read or write the integers as unsigned
+/// (ONNX uint8).
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::Value value, mlir::Type to);
+                          mlir::Value value, mlir::Type to,
+                          bool fromUnsigned = false, bool toUnsigned = false);
 /// A scalar index from an integer scalar.
 mlir::Value toIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
 

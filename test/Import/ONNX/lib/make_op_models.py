@@ -525,13 +525,13 @@ def runtime_reshape(rng):
 @case
 def initializer_types(rng):
     """Initializers of each weight type, in typed fields and in raw_data,
-    cast to float and added to x: fp32, fp16, bf16, int8, uint8 (below 128:
-    uint8 is imported as signless i8)."""
+    cast to float and added to x: fp32, fp16, bf16, int8, uint8 (values
+    from 128 up included: the importer must read them as unsigned)."""
     c = Case()
     c.input("x", randn(rng, 2, 4), [B, 4])
     vals = (randn(rng, 4) * 3).round(2)
     signed = rng.integers(-100, 100, 4)
-    unsigned = rng.integers(0, 127, 4)
+    unsigned = np.array([3, 127, 128, 255])[rng.permutation(4)]
     specs = [("f32", TensorProto.FLOAT, vals), ("f16", TensorProto.FLOAT16,
                                                 vals.astype(np.float16)),
              ("bf16", TensorProto.BFLOAT16, vals),
@@ -812,6 +812,19 @@ def bad_unsupported(rng):
     c.input("x", randn(rng, 1, 2, 4, 4))
     c.init("w", randn(rng, 2, 2, 3, 3))
     c.output(c.node("Conv", ["x", "w"], "y", name="conv_0"))
+    return c
+
+
+@case
+def bad_uint8_arith(rng):
+    # Add would read the uint8 values as signed i8.
+    c = Case()
+    c.inputs.append(helper.make_tensor_value_info("u", TensorProto.UINT8,
+                                                  [3]))
+    c.init("shape", np.array([3], np.int64))
+    moved = c.node("Reshape", ["u", "shape"], "moved")
+    c.output(c.node("Add", [moved, moved], "twice", name="add_0"),
+             elem=TensorProto.UINT8)
     return c
 
 
