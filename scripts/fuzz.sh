@@ -22,22 +22,8 @@ fi
 jobs=${JOBS:-2}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 
-# The fuzzing toolchain is not in install-deps.sh's default set (CI time).
-if ! command -v clang++-22 >/dev/null ||
-   ! [ -e /usr/lib/llvm-22/lib/clang/22/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
-  apt-get install -y --no-install-recommends clang-22 libclang-rt-22-dev \
-    libfuzzer-22-dev
-fi
-
-launcher=()
-if command -v ccache >/dev/null; then
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-fi
-# -O1 without NDEBUG: assertions stay on, and the build stays affordable.
-cmake -G Ninja -S . -B "$build" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_C_FLAGS_RELEASE=-O1 \
-  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-  "${launcher[@]}" -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=OFF >/dev/null
+source scripts/clang-build.sh
+configure_clang_build "$build" -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=OFF
 nice -n 10 ninja -C "$build" -j"$jobs" moe-fuzzers
 
 # The seeds need moe-opt, moe-translate and moe-run: the normal build's when

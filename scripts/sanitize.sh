@@ -6,7 +6,7 @@
 #
 #   bash scripts/sanitize.sh [ctest args...]
 #
-# The build uses the same compile flags as scripts/fuzz.sh's build-fuzz
+# The build uses the same compile flags (scripts/clang-build.sh) as build-fuzz
 # (MOE_FUZZ=ON only adds libFuzzer's coverage instrumentation, which the
 # sanitizer runtime ignores without libFuzzer), so ccache shares every
 # library object between the two. Not run in CI: see docs/Fuzzing.md for
@@ -17,21 +17,9 @@ root=$PWD
 jobs=${JOBS:-2}
 build=${ASAN_BUILD_DIR:-$root/build-asan}
 
-if ! command -v clang++-22 >/dev/null ||
-   ! [ -e /usr/lib/llvm-22/lib/clang/22/lib/linux/libclang_rt.asan-x86_64.a ]; then
-  apt-get install -y --no-install-recommends clang-22 libclang-rt-22-dev \
-    libfuzzer-22-dev
-fi
-launcher=()
-if command -v ccache >/dev/null; then
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-fi
-# -O1 without NDEBUG: assertions stay on, and the build stays affordable.
-cmake -G Ninja -S . -B "$build" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_C_FLAGS_RELEASE=-O1 \
-  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-  "${launcher[@]}" -DMOE_SANITIZE=ON -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=ON \
-  >/dev/null
+source scripts/clang-build.sh
+configure_clang_build "$build" -DMOE_SANITIZE=ON -DMOE_FUZZ=ON \
+  -DMOE_BUILD_TESTS=ON
 nice -n 10 ninja -C "$build" -j"$jobs"
 # The importer's ONNX Runtime comparisons, as scripts/test.sh sets them up.
 if [ ! -d "$build/ort/node_modules/onnxruntime-node" ] && command -v npm >/dev/null; then

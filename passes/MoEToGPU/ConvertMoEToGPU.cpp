@@ -357,15 +357,28 @@ MemRefType dynamicRows(ArrayRef<int64_t> tail, Type elementType) {
   return MemRefType::get(shape, elementType);
 }
 
-struct RouteToGPU : OpRewritePattern<moe::RouteOp> {
-  RouteToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+/// A route, dispatch or combine op lowered to kernels added to its module.
+template <typename Op> struct LayerOpToGPU : OpRewritePattern<Op> {
+  LayerOpToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
+      : OpRewritePattern<Op>(ctx), options(options) {}
 
-  LogicalResult matchAndRewrite(moe::RouteOp op,
-                                PatternRewriter &rewriter) const override {
-    auto module = op->getParentOfType<ModuleOp>();
+  LogicalResult matchAndRewrite(Op op, PatternRewriter &rewriter) const final {
+    auto module = op->template getParentOfType<ModuleOp>();
     if (!module)
       return rewriter.notifyMatchFailure(op, "not inside a module");
+    return rewrite(op, module, rewriter);
+  }
+  virtual LogicalResult rewrite(Op op, ModuleOp module,
+                                PatternRewriter &rewriter) const = 0;
+
+  moe::MoEToGPUOptions options;
+};
+
+struct RouteToGPU : LayerOpToGPU<moe::RouteOp> {
+  using LayerOpToGPU::LayerOpToGPU;
+
+  LogicalResult rewrite(moe::RouteOp op, ModuleOp module,
+                        PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RouteKernelSpec spec;
     spec.elementType = op.getLogits().getType().getElementType();
@@ -408,19 +421,13 @@ struct RouteToGPU : OpRewritePattern<moe::RouteOp> {
              asTensor(rewriter, loc, weights, op.getWeights().getType())});
     return success();
   }
-
-  moe::MoEToGPUOptions options;
 };
 
-struct DispatchToGPU : OpRewritePattern<moe::DispatchOp> {
-  DispatchToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+struct DispatchToGPU : LayerOpToGPU<moe::DispatchOp> {
+  using LayerOpToGPU::LayerOpToGPU;
 
-  LogicalResult matchAndRewrite(moe::DispatchOp op,
-                                PatternRewriter &rewriter) const override {
-    auto module = op->getParentOfType<ModuleOp>();
-    if (!module)
-      return rewriter.notifyMatchFailure(op, "not inside a module");
+  LogicalResult rewrite(moe::DispatchOp op, ModuleOp module,
+                        PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     DispatchKernelSpec spec;
     spec.elementType = op.getTokens().getType().getElementType();
@@ -475,19 +482,13 @@ struct DispatchToGPU : OpRewritePattern<moe::DispatchOp> {
              asTensor(rewriter, loc, perm, op.getPermutation().getType())});
     return success();
   }
-
-  moe::MoEToGPUOptions options;
 };
 
-struct CombineToGPU : OpRewritePattern<moe::CombineOp> {
-  CombineToGPU(MLIRContext *ctx, const moe::MoEToGPUOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+struct CombineToGPU : LayerOpToGPU<moe::CombineOp> {
+  using LayerOpToGPU::LayerOpToGPU;
 
-  LogicalResult matchAndRewrite(moe::CombineOp op,
-                                PatternRewriter &rewriter) const override {
-    auto module = op->getParentOfType<ModuleOp>();
-    if (!module)
-      return rewriter.notifyMatchFailure(op, "not inside a module");
+  LogicalResult rewrite(moe::CombineOp op, ModuleOp module,
+                        PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     CombineKernelSpec spec;
     spec.elementType = op.getResult().getType().getElementType();
@@ -527,8 +528,6 @@ struct CombineToGPU : OpRewritePattern<moe::CombineOp> {
         op, asTensor(rewriter, loc, result, op.getResult().getType()));
     return success();
   }
-
-  moe::MoEToGPUOptions options;
 };
 
 } // namespace
