@@ -9,6 +9,7 @@
 #include "DiagnosticCapture.h"
 #include "FuzzTargets.h"
 #include "ParseTextModule.h"
+#include "ReusedContext.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
 
@@ -18,10 +19,11 @@
 namespace moe::fuzz {
 
 Outcome fuzzMoEDialect(const uint8_t *data, size_t size) {
-  mlir::DialectRegistry registry;
-  registerHostDialects(registry);
-  registry.insert<moe::MoEDialect>();
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  static ReusedContext contexts([](mlir::DialectRegistry &registry) {
+    registerHostDialects(registry);
+    registry.insert<moe::MoEDialect>();
+  });
+  mlir::MLIRContext &context = contexts.next();
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       parseTextModule(context, data, size, error);

@@ -7,21 +7,18 @@
 
 #include "DiagnosticCapture.h"
 #include "FuzzTargets.h"
+#include "ReusedContext.h"
 
 #include "moe/Import/ONNX/ImportONNX.h"
 
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace moe::fuzz {
 
 Outcome fuzzONNXImport(const uint8_t *data, size_t size) {
-  // A fresh context per input: nothing one input interns can change how the
-  // next one imports, so every kept input reproduces alone.
-  mlir::DialectRegistry registry;
-  registerONNXImportDialects(registry);
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  static ReusedContext contexts(registerONNXImportDialects);
+  mlir::MLIRContext &context = contexts.next();
   DiagnosticCapture diagnostics(context);
   llvm::MemoryBufferRef buffer(
       llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.onnx");

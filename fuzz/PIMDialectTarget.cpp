@@ -11,6 +11,7 @@
 #include "DiagnosticCapture.h"
 #include "FuzzTargets.h"
 #include "ParseTextModule.h"
+#include "ReusedContext.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
 #include "moe/Dialect/PIM/PIMDialect.h"
@@ -21,10 +22,11 @@
 namespace moe::fuzz {
 
 Outcome fuzzPIMDialect(const uint8_t *data, size_t size) {
-  mlir::DialectRegistry registry;
-  registerHostDialects(registry);
-  registry.insert<moe::MoEDialect, moe::pim::PIMDialect>();
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
+  static ReusedContext contexts([](mlir::DialectRegistry &registry) {
+    registerHostDialects(registry);
+    registry.insert<moe::MoEDialect, moe::pim::PIMDialect>();
+  });
+  mlir::MLIRContext &context = contexts.next();
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       parseTextModule(context, data, size, error);
