@@ -15,8 +15,7 @@ static unsigned inputsPerContextFromEnv() {
   if (!value || !*value)
     return kDefaultInputsPerContext;
   long parsed = std::strtol(value, nullptr, 10);
-  return parsed >= 1 ? static_cast<unsigned>(parsed)
-                     : kDefaultInputsPerContext;
+  return parsed >= 1 ? static_cast<unsigned>(parsed) : kDefaultInputsPerContext;
 }
 
 ReusedContext::ReusedContext(Registrar registrar)
