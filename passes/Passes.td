@@ -57,6 +57,15 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
     loop over threads, a warp shuffle an exchange through memory), so the
     kernels' numerics can be checked without a GPU.
 
+    The f16 and bf16 GEMM runs its inner product on tensor cores: each warp
+    owns m16n8 tiles of the block tile and issues `nvvm.mma.sync` (shape
+    m16n8k16, f32 accumulators) per 16-wide slice of the staged reduction,
+    when tile-m is a multiple of 16, tile-n of 8, tile-k of 16, and the
+    block's warps share the tiles evenly (the defaults do: 8 warps, 8 tiles).
+    Otherwise, for f32, and with `tensor-cores=false` it uses the SIMT GEMM.
+    Under `emulate-on-host` the tensor-core step is emulated lane by lane
+    from the PTX fragment layout.
+
     With `layer-kernels`, `moe.route` (softmax or sigmoid scoring, the
     correction bias, group-limited selection, top-k, normalisation and
     scale), `moe.dispatch` (counts, offsets, the stable permutation and the
@@ -76,7 +85,9 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::cf::ControlFlowDialect"];
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect"];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"32",
            "Rows of one expert per GEMM block">,
@@ -95,7 +106,12 @@ def ConvertMoEToGPU : Pass<"convert-moe-to-gpu", "::mlir::ModuleOp"> {
            "thread serially (numerics checks without a GPU)">,
     Option<"layerKernels", "layer-kernels", "bool", /*default=*/"false",
            "Also run moe.route, moe.dispatch and moe.combine as kernels, so "
-           "a layer whose experts are on the GPU never leaves it">
+           "a layer whose experts are on the GPU never leaves it">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Compute the f16/bf16 grouped GEMM with mma.sync.m16n8k16 "
+           "(sm_80+) when tile-m, tile-n, tile-k and gemm-threads cut into "
+           "whole warp tiles; f32 experts and other tilings use the SIMT "
+           "GEMM">
   ];
 }
 

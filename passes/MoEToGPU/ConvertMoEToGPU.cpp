@@ -53,9 +53,10 @@ int64_t staticDim(Value v, unsigned d) {
 /// verifyMoEToGPUSupport.
 std::pair<ExpertMatmulSpec, ExpertMatmulSpec>
 matmulSpecs(moe::ExpertsOp op, const moe::MoEToGPUOptions &options) {
-  KernelTiling tiling{options.tileM,     options.tileN,
-                      options.tileK,     options.gemmThreads,
-                      options.gemvWarps, options.gemvMaxTokens};
+  KernelTiling tiling{options.tileM,      options.tileN,
+                      options.tileK,      options.gemmThreads,
+                      options.gemvWarps,  options.gemvMaxTokens,
+                      options.tensorCores};
   Type elementType = op.getTokens().getType().getElementType();
   int64_t numExperts = op.getNumExperts();
   int64_t hidden = staticDim(op.getFc1Weights(), 2);
@@ -586,6 +587,7 @@ struct ConvertMoEToGPUPass
     options.gemvMaxTokens = gemvMaxTokens;
     options.emulateOnHost = emulateOnHost;
     options.layerKernels = layerKernels;
+    options.tensorCores = tensorCores;
     WalkResult checked = getOperation()->walk([&](moe::ExpertsOp op) {
       return failed(moe::verifyMoEToGPUSupport(op, options))
                  ? WalkResult::interrupt()

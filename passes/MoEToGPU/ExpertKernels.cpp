@@ -2,6 +2,7 @@
 
 #include "ExpertKernels.h"
 #include "KernelBuilders.h"
+#include "WarpMma.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -242,6 +243,20 @@ Operation *buildGroupedGemmKernel(OpBuilder &b, Location loc,
   SharedArray linearTile = gated ? k.allocShared({tn, tk + 1}) : SharedArray{};
   int64_t perThread = tm * tn / threads;
   PrivateArray acc = k.allocPrivate(perThread * (gated ? 2 : 1));
+  // Tensor cores for f16/bf16 when the tile cuts into warp tiles; the
+  // accumulators then follow the mma fragment layout.
+  std::optional<WarpMmaTiling> mma;
+  if (t.tensorCores && !spec.elementType.isF32())
+    mma = getWarpMmaTiling(tm, tn, tk, threads);
+  // The block-tile (row, column) of accumulator j of thread tid.
+  auto outputPosition = [&](OpBuilder &nb, Value tid,
+                            Value j) -> std::pair<Value, Value> {
+    if (mma)
+      return mmaOutputPosition(nb, loc, *mma, tid, j);
+    Value flat = addi(nb, loc, tid, muli(nb, loc, j, idx(nb, loc, threads)));
+    return {arith::DivUIOp::create(nb, loc, flat, idx(nb, loc, tn)),
+            arith::RemUIOp::create(nb, loc, flat, idx(nb, loc, tn))};
+  };
 
   ifThen(
       kb, loc, cmp(kb, loc, arith::CmpIPredicate::slt, expert, none),
@@ -323,15 +338,23 @@ Operation *buildGroupedGemmKernel(OpBuilder &b, Location loc,
                                               ValueRange{n, kk});
                     });
               });
+              if (mma) {
+                SmallVector<SharedArray, 2> weightTiles = {gateTile};
+                SmallVector<int64_t, 2> accBase = {0};
+                if (gated) {
+                  weightTiles.push_back(linearTile);
+                  accBase.push_back(perThread);
+                }
+                emitWarpMma(k, lb, *mma, spec.elementType, tokensTile,
+                            weightTiles, acc, accBase);
+                return;
+              }
               // Each thread updates perThread outputs of the tile from shared
               // memory.
               k.phase(lb, [&](OpBuilder &pb, Value tid) {
                 forCount(pb, loc, perThread, [&](OpBuilder &nb, Value j) {
-                  Value flat = addi(nb, loc, tid, muli(nb, loc, j, numThreads));
-                  Value r =
-                      arith::DivUIOp::create(nb, loc, flat, idx(nb, loc, tn));
-                  Value n =
-                      arith::RemUIOp::create(nb, loc, flat, idx(nb, loc, tn));
+                  std::pair<Value, Value> position = outputPosition(nb, tid, j);
+                  Value r = position.first, n = position.second;
                   Value jl = addi(nb, loc, j, idx(nb, loc, perThread));
                   auto dot = [&](SharedArray tileB, Value slot) {
                     Value init = k.loadPrivate(nb, acc, tid, slot);
@@ -362,11 +385,8 @@ Operation *buildGroupedGemmKernel(OpBuilder &b, Location loc,
             b,
             [&](OpBuilder &pb, Value tid) {
               forCount(pb, loc, perThread, [&](OpBuilder &nb, Value j) {
-                Value flat = addi(nb, loc, tid, muli(nb, loc, j, numThreads));
-                Value r =
-                    arith::DivUIOp::create(nb, loc, flat, idx(nb, loc, tn));
-                Value n =
-                    arith::RemUIOp::create(nb, loc, flat, idx(nb, loc, tn));
+                std::pair<Value, Value> position = outputPosition(nb, tid, j);
+                Value r = position.first, n = position.second;
                 Value row = addi(nb, loc, rowBegin, r);
                 Value c = addi(nb, loc, colBase, n);
                 Value ok =

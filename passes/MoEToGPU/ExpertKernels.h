@@ -32,6 +32,8 @@ namespace moe::gpukernels {
 struct KernelTiling {
   int64_t tileM = 32, tileN = 32, tileK = 16, gemmThreads = 256;
   int64_t gemvWarps = 4, gemvMaxTokens = 8;
+  /// f16/bf16 GEMMs use mma.sync when the tiling allows (WarpMma.h).
+  bool tensorCores = true;
 };
 
 /// One expert matmul `out[r, c] = epilogue(x[r, :] . W[e, row(c), :])`.

@@ -58,6 +58,7 @@ void moe::buildGPUPipeline(OpPassManager &pm,
   lowering.gemvWarps = options.gemvWarps;
   lowering.gemvMaxTokens = options.gemvMaxTokens;
   lowering.layerKernels = options.layerKernels;
+  lowering.tensorCores = options.tensorCores;
   pm.addPass(createConvertMoEToGPU(lowering));
 
   for (const std::string &chip : options.chips) {

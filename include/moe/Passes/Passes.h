@@ -13,6 +13,8 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -50,6 +52,9 @@ struct MoEToGPUOptions {
   bool emulateOnHost = false;
   /// Also lower moe.route, moe.dispatch and moe.combine to kernels.
   bool layerKernels = false;
+  /// Run the f16/bf16 GEMM's inner product on tensor cores (mma.sync) when
+  /// the tiling cuts into whole m16n8k16 steps.
+  bool tensorCores = true;
 };
 
 /// Checks that `op`'s GPU experts can be compiled with `options`; emits a

@@ -90,6 +90,8 @@ struct GPUPipelineOptions
                                 llvm::cl::desc("See convert-moe-to-gpu")};
   Option<bool> layerKernels{*this, "layer-kernels", llvm::cl::init(false),
                             llvm::cl::desc("See convert-moe-to-gpu")};
+  Option<bool> tensorCores{*this, "tensor-cores", llvm::cl::init(true),
+                           llvm::cl::desc("See convert-moe-to-gpu")};
 };
 
 /// convert-moe-to-gpu, then the gpu.modules through convert-gpu-to-nvvm to

@@ -10,6 +10,12 @@
 // RUN: %ptxas -arch=sm_90 %t/moe_experts_0.sm_90.ptx -o %t/b90.cubin
 // RUN: %ptxas -arch=sm_80 %t/moe_experts_1.sm_80.ptx -o %t/c80.cubin
 // RUN: %ptxas -arch=sm_90 %t/moe_experts_1.sm_90.ptx -o %t/c90.cubin
+// The bf16 and f16 GEMMs run on tensor cores; the f32 ones do not.
+// RUN: FileCheck %s --check-prefix=BF16 < %t/moe_experts_0.sm_80.ptx
+// RUN: FileCheck %s --check-prefix=F16 < %t/moe_experts_1.sm_90.ptx
+// RUN: not grep -q mma.sync %t/moe_experts.sm_80.ptx
+// BF16: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// F16: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // A later chip runs sm_80 code too: the sm_80 PTX assembles for sm_90.
 // RUN: %ptxas -arch=sm_90 %t/moe_experts.sm_80.ptx -o %t/a80on90.cubin
 
