@@ -213,9 +213,27 @@ ElementsAttr convertInitializer(MLIRContext *ctx,
       values.emplace_back(sem, APInt(16, static_cast<uint16_t>(bits)));
     return DenseElementsAttr::get(type, values);
   }
+  // int8, uint8 and bool: a value outside its type is a malformed file, not
+  // something to wrap silently (255 in an int8 tensor would read as -1).
+  unsigned bits = element.getIntOrFloatBitWidth();
+  bool isUnsigned = tensor.data_type() == onnx::TensorProto::UINT8;
   SmallVector<APInt> values;
-  for (int32_t v : tensor.int32_data())
-    values.emplace_back(element.getIntOrFloatBitWidth(), v, /*isSigned=*/true);
+  for (auto [i, v] : llvm::enumerate(tensor.int32_data())) {
+    if (bits == 1) {
+      values.emplace_back(1, v != 0);
+      continue;
+    }
+    bool fits =
+        isUnsigned ? v >= 0 && llvm::isUIntN(bits, v) : llvm::isIntN(bits, v);
+    if (!fits) {
+      error = "initializer '" + tensor.name() + "' holds " + std::to_string(v) +
+              " at element " + std::to_string(i) + ", outside " +
+              (isUnsigned ? "u" : "") + "int" + std::to_string(bits);
+      return {};
+    }
+    values.emplace_back(bits, static_cast<uint64_t>(static_cast<int64_t>(v)),
+                        /*isSigned=*/!isUnsigned);
+  }
   return DenseElementsAttr::get(type, values);
 }
 

@@ -81,6 +81,26 @@ def main():
         tensor.raw_data = tensor.raw_data[:-4]
         onnx.save(model, out)
         return
+    if case in ("int8-out-of-range", "uint8-out-of-range"):
+        # Cast(codes) + x, with a value outside the type in int32_data.
+        codes = TensorProto()
+        codes.name = "codes"
+        codes.data_type = (TensorProto.INT8 if case.startswith("int8")
+                           else TensorProto.UINT8)
+        codes.dims.append(3)
+        codes.int32_data.extend([1, 300, -2] if case.startswith("int8")
+                                else [1, 255, -1])
+        graph = helper.make_graph(
+            [helper.make_node("Cast", ["codes"], ["f"], name="widen",
+                              to=TensorProto.FLOAT),
+             helper.make_node("Add", ["x", "f"], ["y"], name="add")],
+            "codes",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
+            initializer=[codes])
+        onnx.save(helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)]), out)
+        return
     onnx.save(cases[case](), out)
 
 
