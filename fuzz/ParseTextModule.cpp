@@ -28,7 +28,10 @@ mlir::OwningOpRef<mlir::ModuleOp> parseTextModule(mlir::MLIRContext &context,
   // The dialect tests put moe attributes on unregistered test ops.
   context.allowUnregisteredDialects();
   DiagnosticCapture diagnostics(context);
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // The MLIR lexer reads source buffers as C strings (it stops at the NUL
+  // that every MemoryBuffer of a file carries), so libFuzzer's unterminated
+  // bytes go through a std::string, as the tools' files do.
+  std::string text(reinterpret_cast<const char *>(data), size);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(
           text, mlir::ParserConfig(&context), "fuzz-input");

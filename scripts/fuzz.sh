@@ -9,6 +9,10 @@
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #   FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh   # build and seed only
+#   FUZZ_RUNS=10000000 bash scripts/fuzz.sh 3600 npy   # stop at 10 M runs
+#   FUZZ_NO_BUILD=1 ...   # use the fuzzers and seeds already built (e.g.
+#                         # FUZZ_BUILD_DIR=build-asan, which sanitize.sh
+#                         # builds with the same flags), for parallel runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -22,19 +26,23 @@ fi
 jobs=${JOBS:-2}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 
-source scripts/clang-build.sh
-configure_clang_build "$build" -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=OFF
-nice -n 10 ninja -C "$build" -j"$jobs" moe-fuzzers
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  source scripts/clang-build.sh
+  configure_clang_build "$build" -DMOE_FUZZ=ON -DMOE_BUILD_TESTS=OFF
+  nice -n 10 ninja -C "$build" -j"$jobs" moe-fuzzers
 
-# The seeds need moe-opt, moe-translate and moe-run: the normal build's when
-# there is one (they need no instrumentation), else built here.
-tools=${SEED_TOOLS:-$root/build/bin}
-if ! [ -x "$tools/moe-run" ] || ! [ -x "$tools/moe-translate" ]; then
-  nice -n 10 ninja -C "$build" -j"$jobs" moe-opt moe-translate moe-run
-  tools=$build/bin
+  # The seeds need moe-opt, moe-translate and moe-run: the normal build's when
+  # there is one (they need no instrumentation), else built here.
+  tools=${SEED_TOOLS:-$root/build/bin}
+  if ! [ -x "$tools/moe-run" ] || ! [ -x "$tools/moe-translate" ]; then
+    nice -n 10 ninja -C "$build" -j"$jobs" moe-opt moe-translate moe-run
+    tools=$build/bin
+  fi
+  bash scripts/fuzz-seeds.sh "$tools" "$build/corpus-seeds"
 fi
-bash scripts/fuzz-seeds.sh "$tools" "$build/corpus-seeds"
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
+runs=()
+[ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
 
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator, inlined from the headers
 # into our instrumented code, poisons slabs that the uninstrumented
@@ -52,7 +60,7 @@ for target in "${targets[@]}"; do
   # Each run continues the corpus of the last one; the seeds go first.
   set +e
   nice -n 10 "$build/bin/moe-fuzz-$target" "$corpus" \
-    "$build/corpus-seeds/$target" -max_total_time="$seconds" -timeout=20 \
+    "$build/corpus-seeds/$target" -max_total_time="$seconds" "${runs[@]}" -timeout=20 \
     -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     >"$log" 2>&1
   status=$?
