@@ -114,6 +114,11 @@ std::unique_ptr<Session> Session::create(const Artifact &artifact,
 
   std::string why;
   session->concurrentLanes_ = options.concurrentLanes;
+  // Serial sessions run everything on the calling thread.
+  unsigned threads = !options.concurrentLanes  ? 1
+                     : options.hostThreads > 0 ? options.hostThreads
+                                               : WorkerPool::defaultThreads();
+  session->hostPool_ = std::make_unique<WorkerPool>(threads);
   session->haveGpu_ = probeGpu(why);
   if (!session->haveGpu_) {
     if (options.requireGpu) {
@@ -448,8 +453,11 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   // Rows of different parts never overlap, so the lanes write expertOut
   // without locks.
   std::vector<float> expertOut(rows * k * hidden, 0.0f);
+  // Experts write disjoint rows, so the pool runs them in any order and on
+  // any thread with the same result.
   auto runOnHost = [&](const std::vector<Part> &parts) {
-    for (const Part &part : parts) {
+    hostPool_->parallelFor(parts.size(), [&](size_t p) {
+      const Part &part = parts[p];
       int64_t n = part.end - part.begin;
       HostTensor in;
       in.shape = {n, hidden};
@@ -467,7 +475,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
           expertOut[copies[part.expert][i] * hidden + h] =
               at<float>(outArg, i - part.begin, h);
       std::free(outArg.allocated);
-    }
+    });
   };
   // pim-sim's lane: each part's simulated time is also what the cost model
   // learns for that many tokens.
@@ -497,19 +505,18 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
                             code.cost->rooflineTime(cost::Device::Pim, n));
     }
   };
-  auto runPimLane = [&](const std::vector<Part> &parts) {
-    if (simulated)
-      runInPimSim(parts);
-    else
-      runOnHost(parts);
-  };
-  if (concurrentLanes_ && !lanes[0].empty() && !lanes[1].empty()) {
-    std::thread pimWorker(runPimLane, std::cref(lanes[1]));
+  if (!simulated) {
+    // Both shares compute on the host: one pass of the pool over all parts.
+    std::vector<Part> parts = lanes[0];
+    parts.insert(parts.end(), lanes[1].begin(), lanes[1].end());
+    runOnHost(parts);
+  } else if (concurrentLanes_ && !lanes[0].empty() && !lanes[1].empty()) {
+    std::thread pimWorker(runInPimSim, std::cref(lanes[1]));
     runOnHost(lanes[0]);
     pimWorker.join();
   } else {
     runOnHost(lanes[0]);
-    runPimLane(lanes[1]);
+    runInPimSim(lanes[1]);
   }
   if (!pimError.empty()) {
     layerError_ = "layer " + std::to_string(layerId) + ": " + pimError;

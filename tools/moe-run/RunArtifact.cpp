@@ -63,6 +63,7 @@ int runArtifact(const RunOptions &options) {
   sessionOptions.link = options.link;
   sessionOptions.requireGpu = options.requireGpu;
   sessionOptions.concurrentLanes = !options.serial;
+  sessionOptions.hostThreads = options.hostThreads;
   std::unique_ptr<runtime::Session> session =
       runtime::Session::create(*artifact, sessionOptions, error);
   if (!session)

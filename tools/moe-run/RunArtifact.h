@@ -20,6 +20,9 @@ struct RunOptions {
   std::string gpu, pim, link;
   bool requireGpu = false;
   bool serial = false;
+  /// Threads for the experts computed on the host (0: one per hardware
+  /// thread).
+  unsigned hostThreads = 0;
 };
 
 int runArtifact(const RunOptions &options);

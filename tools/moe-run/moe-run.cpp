@@ -7,6 +7,10 @@
 //           [--policies P,...] [--baseline pimoe] [--steps 8]
 //           [--sampled-layers 4] [--seed S] [--plot FILE.svg]
 //   moe-run --calibrate
+//   moe-run MODEL.moeb --input NAME=x.npy --output-dir out/ [--policy P,...]
+//           [--steps N] [--report r.json] [--timeline t.svg]
+//           [--record-profile counts.json] [--require-gpu]
+//           [--host-threads N] [--serial]
 //
 // A compiled model runs step after step; every MoE layer of every step is
 // re-dispatched from its live token counts with the policy (several
@@ -174,6 +178,8 @@ int main(int argc, char **argv) {
       run.requireGpu = true;
     else if (arg == "--serial")
       run.serial = true;
+    else if (name == "--host-threads")
+      run.hostThreads = static_cast<unsigned>(parseCount(name, value(), 1));
     else if (!arg.empty() && arg[0] == '-')
       fail("unknown option '" + arg + "' (see --help)");
     else

@@ -20,6 +20,7 @@
 #include "moe/Runtime/Artifact.h"
 #include "moe/Runtime/HostLibrary.h"
 #include "moe/Runtime/PIM/Simulator.h"
+#include "moe/Runtime/WorkerPool.h"
 
 #include <memory>
 #include <optional>
@@ -60,6 +61,9 @@ struct SessionOptions {
   /// Run the GPU's and PIM's share of a layer at the same time (the
   /// numbers are the same either way).
   bool concurrentLanes = true;
+  /// Threads that run the experts computed on the host (0: one per
+  /// hardware thread). Ignored, as 1, when concurrentLanes is false.
+  unsigned hostThreads = 0;
 };
 
 class Session {
@@ -138,6 +142,7 @@ private:
   cost::LinkDescriptor link_;
   bool haveGpu_ = false;
   bool concurrentLanes_ = true;
+  std::unique_ptr<WorkerPool> hostPool_;
   std::vector<std::string> warnings_;
   std::vector<LayerRecord> records_;
   int64_t step_ = 0;

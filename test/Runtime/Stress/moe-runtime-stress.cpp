@@ -97,6 +97,9 @@ bool runPlan(const Artifact &artifact, bool concurrentLanes,
              std::string &error) {
   SessionOptions options;
   options.concurrentLanes = concurrentLanes;
+  // Concurrent sessions also spread their host experts over 3 threads,
+  // whatever the machine has, so the worker pool is exercised everywhere.
+  options.hostThreads = 3;
   std::unique_ptr<Session> session = Session::create(artifact, options, error);
   if (!session)
     return false;
