@@ -37,6 +37,8 @@ std::string reportJson(const Session &session) {
          {"pim_model",
           {{"one_token_seconds", record.pimOneTokenSeconds},
            {"source", record.pimTimeLearned ? "pim-sim" : "roofline"}}},
+         {"runtime_seconds", record.runtimeSeconds},
+         {"placement_seconds", record.placementSeconds},
          {"lanes", lanes}});
   }
   Json doc = {{"format", "moe-run-report"},

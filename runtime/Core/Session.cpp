@@ -380,6 +380,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   } routed;
   Matrix logitsArg = logits;
   reinterpret_cast<void (*)(void *, Matrix *)>(code.route)(&routed, &logitsArg);
+  double routeSeconds = now() - stepStart;
   int64_t k = spec.k, experts = spec.experts;
   std::vector<int64_t> ids(rows * k);
   std::vector<float> weights(rows * k);
@@ -392,21 +393,29 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   std::free(routed.ids.allocated);
   std::free(routed.weights.allocated);
 
-  // Count, and list each expert's token copies in (token, slot) order.
-  std::vector<std::vector<int64_t>> copies(experts);
+  // A counting sort, with no allocation per expert: expert e's copies are
+  // order[first[e] ..< first[e + 1]], in (token, slot) order.
+  LayerRecord record;
+  record.layer = layerId;
+  record.step = step_;
+  record.counts.assign(experts, 0);
   for (int64_t c = 0; c < rows * k; ++c) {
     if (ids[c] < 0 || ids[c] >= experts) {
       layerError_ = "layer " + std::to_string(layerId) + ": expert id " +
                     std::to_string(ids[c]) + " out of range";
       return;
     }
-    copies[ids[c]].push_back(c);
+    ++record.counts[ids[c]];
   }
-  LayerRecord record;
-  record.layer = layerId;
-  record.step = step_;
-  for (const std::vector<int64_t> &list : copies)
-    record.counts.push_back(static_cast<int64_t>(list.size()));
+  std::vector<int64_t> first(experts + 1, 0), order(rows * k);
+  for (int64_t e = 0; e < experts; ++e)
+    first[e + 1] = first[e] + record.counts[e];
+  {
+    std::vector<int64_t> next(first.begin(), first.end() - 1);
+    for (int64_t c = 0; c < rows * k; ++c)
+      order[next[ids[c]]++] = c;
+  }
+  auto copyOf = [&](int64_t e, int64_t i) { return order[first[e] + i]; };
   record.pimOneTokenSeconds = code.cost->pimExpertTime(1);
   record.pimTimeLearned = !code.measured->empty();
   cost::ExpertSplit split = policy_->decide(record.counts, *code.cost);
@@ -463,7 +472,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
       in.shape = {n, hidden};
       in.data.resize(n * hidden);
       for (int64_t i = part.begin; i < part.end; ++i) {
-        int64_t t = copies[part.expert][i] / k;
+        int64_t t = copyOf(part.expert, i) / k;
         for (int64_t h = 0; h < hidden; ++h)
           in.data[(i - part.begin) * hidden + h] = at<float>(tokens, t, h);
       }
@@ -472,7 +481,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
           &outArg, part.expert, &inArg);
       for (int64_t i = part.begin; i < part.end; ++i)
         for (int64_t h = 0; h < hidden; ++h)
-          expertOut[copies[part.expert][i] * hidden + h] =
+          expertOut[copyOf(part.expert, i) * hidden + h] =
               at<float>(outArg, i - part.begin, h);
       std::free(outArg.allocated);
     });
@@ -488,12 +497,12 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
       std::vector<float *> out;
       rowsIn.reserve(part.end - part.begin);
       for (int64_t i = part.begin; i < part.end; ++i) {
-        int64_t t = copies[part.expert][i] / k;
+        int64_t t = copyOf(part.expert, i) / k;
         for (int64_t h = 0; h < hidden; ++h)
           row[h] = at<float>(tokens, t, h);
         rowsIn.push_back(row);
         in.push_back(rowsIn.back().data());
-        out.push_back(&expertOut[copies[part.expert][i] * hidden]);
+        out.push_back(&expertOut[copyOf(part.expert, i) * hidden]);
       }
       double seconds =
           runOnPim(code.pim[part.expert], in, hidden, out, pimError);
@@ -505,6 +514,8 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
                             code.cost->rooflineTime(cost::Device::Pim, n));
     }
   };
+  double lanesStart = now();
+  record.placementSeconds = lanesStart - stepStart - routeSeconds;
   if (!simulated) {
     // Both shares compute on the host: one pass of the pool over all parts.
     std::vector<Part> parts = lanes[0];
@@ -518,6 +529,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
     runOnHost(lanes[0]);
     runInPimSim(lanes[1]);
   }
+  double lanesSeconds = now() - lanesStart;
   if (!pimError.empty()) {
     layerError_ = "layer " + std::to_string(layerId) + ": " + pimError;
     return;
@@ -538,6 +550,7 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   hostLane.measured = true;
   hostLane.timing = "measured";
   hostLane.seconds = now() - stepStart;
+  record.runtimeSeconds = hostLane.seconds - routeSeconds - lanesSeconds;
   gpuLane.start = pimLane.start = 0;
   record.lanes = {gpuLane, pimLane, hostLane};
   records_.push_back(std::move(record));

@@ -13,6 +13,7 @@
 #include "moe/Runtime/Session.h"
 #include "moe/Runtime/Support/Npy.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -167,6 +168,21 @@ int runArtifact(const RunOptions &options) {
   if (records.size() > kShown)
     std::printf("... %zu more layer steps (--report has them all)\n",
                 records.size() - kShown);
+  // The runtime's own share of a layer step (not the route function, not
+  // the experts): the number the overhead benchmark reads.
+  if (!records.empty()) {
+    auto summary = [&](const char *what, double runtime::LayerRecord::*field) {
+      std::vector<double> us;
+      for (const runtime::LayerRecord &record : records)
+        us.push_back(record.*field * 1e6);
+      std::sort(us.begin(), us.end());
+      std::printf("%s per layer step: median %.2f us, min %.2f us, max %.2f "
+                  "us (%zu layer steps)\n",
+                  what, us[us.size() / 2], us.front(), us.back(), us.size());
+    };
+    summary("runtime placement", &runtime::LayerRecord::placementSeconds);
+    summary("runtime overhead", &runtime::LayerRecord::runtimeSeconds);
+  }
   std::printf("moe-run: %lld step(s), policy %s, %zu MoE layer(s)\n",
               static_cast<long long>(options.steps),
               session->policyName().c_str(), manifest.layers.size());

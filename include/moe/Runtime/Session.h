@@ -39,6 +39,13 @@ struct LayerRecord {
   /// decided, and whether it came from pim-sim's measurements.
   double pimOneTokenSeconds = 0;
   bool pimTimeLearned = false;
+  /// The runtime's own time in this layer step: reading the routing,
+  /// counting, the placement decision, splitting, combining and recording;
+  /// everything but the compiled route function and the experts' lanes.
+  double runtimeSeconds = 0;
+  /// The part of it before the lanes start: reading the routing, counting
+  /// tokens per expert, the policy's decision and the split into parts.
+  double placementSeconds = 0;
   /// Seconds of each device's share; `timing` says where the number comes
   /// from: "measured" on this machine, "simulated" by pim-sim's timing
   /// model, or "modelled" by the cost model.

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The runtime's own time per MoE layer step, the issue's "overhead per layer
+# step" (goal: under 5 us on the host for 128 experts). Generates a 128-
+# expert layer (top 8, 64 tokens, H = 96, I = 64), compiles it for
+# hbm3e-pim, runs STEPS steps per policy with moe-run, and prints a table of
+# the medians moe-run reports:
+#   placement: reading the routing, counting, the policy, the split;
+#   overhead:  placement plus gathering, combining and recording (all but
+#              the route function and the experts' lanes).
+# A benchmark, not a test: the numbers depend on the machine and its load.
+#
+#   bash tools/moe-runtime-bench/overhead.sh [BUILD_DIR] [STEPS]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$root/build}/bin
+steps=${2:-50}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"${PYTHON:-/usr/bin/python3}" "$root/test/Import/ONNX/lib/make_moe_model.py" --out "$work/m" \
+  --seed 5 --experts 128 --hidden 96 --inter 64 --k 8 --tokens 64 \
+  --activation swiglu --normalize 1
+"$bin/moe-translate" --import-onnx "$work/m/model.onnx" |
+  "$bin/moe-opt" --moe-compile |
+  "$bin/moe-translate" --export-artifact -o "$work/m.moeb"
+printf '%-10s %16s %16s\n' policy "placement (us)" "overhead (us)"
+for policy in all-gpu all-pim threshold pimoe duplex sieve optimal; do
+  out=$("$bin/moe-run" "$work/m.moeb" --input input="$work/m/input.npy" \
+    --input router_probs="$work/m/router_probs.npy" --steps "$steps" \
+    --policy "$policy" --output-dir "$work/out" 2>/dev/null)
+  median() { grep "^runtime $1 per layer step" <<<"$out" |
+             sed -E 's/.*median ([0-9.]+) us.*/\1/'; }
+  printf '%-10s %16s %16s\n' "$policy" "$(median placement)" \
+    "$(median overhead)"
+done
+echo "(medians over $steps layer steps; 128 experts, 512 token copies)"
