@@ -2,6 +2,8 @@
 
 #include "moe/CostModel/MeasuredTimes.h"
 
+#include <cmath>
+
 namespace moe::cost {
 
 MeasuredTimes::MeasuredTimes(double smoothing) : smoothing_(smoothing) {}
@@ -9,9 +11,15 @@ MeasuredTimes::MeasuredTimes(double smoothing) : smoothing_(smoothing) {}
 void MeasuredTimes::record(Device device, int64_t tokens, double seconds,
                            double rooflineSeconds) {
   PerDevice &d = of(device);
-  auto [it, inserted] = d.average.try_emplace(tokens, seconds);
-  if (!inserted)
-    it->second += smoothing_ * (seconds - it->second);
+  if (tokens < 0)
+    return;
+  if (static_cast<size_t>(tokens) >= d.average.size())
+    d.average.resize(tokens + 1, kUnseen);
+  double &average = d.average[tokens];
+  if (std::isnan(average))
+    average = seconds;
+  else
+    average += smoothing_ * (seconds - average);
   if (rooflineSeconds > 0) {
     double ratio = seconds / rooflineSeconds;
     d.ratio = d.hasRatio ? d.ratio + smoothing_ * (ratio - d.ratio) : ratio;
@@ -23,10 +31,10 @@ void MeasuredTimes::record(Device device, int64_t tokens, double seconds,
 std::optional<double> MeasuredTimes::lookup(Device device,
                                             int64_t tokens) const {
   const PerDevice &d = of(device);
-  auto it = d.average.find(tokens);
-  if (it == d.average.end())
+  if (tokens < 0 || static_cast<size_t>(tokens) >= d.average.size() ||
+      std::isnan(d.average[tokens]))
     return std::nullopt;
-  return it->second;
+  return d.average[tokens];
 }
 
 double MeasuredTimes::calibration(Device device) const {

@@ -11,8 +11,9 @@
 #define MOE_COSTMODEL_MEASUREDTIMES_H
 
 #include <cstdint>
-#include <map>
+#include <limits>
 #include <optional>
+#include <vector>
 
 namespace moe::cost {
 
@@ -37,8 +38,12 @@ public:
   bool empty() const { return samples_ == 0; }
 
 private:
+  /// NaN marks a token count never observed.
+  static constexpr double kUnseen = std::numeric_limits<double>::quiet_NaN();
   struct PerDevice {
-    std::map<int64_t, double> average;
+    /// By token count: the policies look these up hundreds of times per
+    /// decision, so a flat array rather than a map.
+    std::vector<double> average;
     double ratio = 1.0;
     bool hasRatio = false;
   };
