@@ -141,24 +141,31 @@ void emitOnGpu(KernelEmitter &k, OpBuilder &b, const WarpMmaTiling &tiling,
                              addi(pb, loc, origin, rowInTile),
                              addc(pb, loc, kInTile, k0));
         };
-        SmallVector<Value, 4> a;
-        for (int64_t i = 0; i < kAElements; i += 2) {
-          auto [r0, k0i] = aElement(pb, loc, c, i);
-          auto [r1, k1i] = aElement(pb, loc, c, i + 1);
-          a.push_back(packPair(pb, loc, elementType,
-                               element(tokens, m0, r0, k0i),
-                               element(tokens, m0, r1, k1i)));
-        }
+        // Registers of `elements` operand values, two per register, each
+        // at (row, k) = rowAndK(i) of `tile` from `origin`.
+        auto registers =
+            [&](int64_t elements, SharedArray tile, Value origin,
+                function_ref<std::pair<Value, Value>(int64_t)> rowAndK) {
+              SmallVector<Value, 4> regs;
+              for (int64_t i = 0; i < elements; i += 2) {
+                std::pair<Value, Value> lo = rowAndK(i), hi = rowAndK(i + 1);
+                regs.push_back(
+                    packPair(pb, loc, elementType,
+                             element(tile, origin, lo.first, lo.second),
+                             element(tile, origin, hi.first, hi.second)));
+              }
+              return regs;
+            };
+        SmallVector<Value, 4> a =
+            registers(kAElements, tokens, m0,
+                      [&](int64_t i) { return aElement(pb, loc, c, i); });
         for (auto [w, tile] : llvm::enumerate(weights)) {
           // The weight tiles are [n][k]: B column-major, as mma's .col reads.
-          SmallVector<Value, 2> bRegs;
-          for (int64_t i = 0; i < kBElements; i += 2) {
-            auto [k0i, n0i] = bElement(pb, loc, c, i);
-            auto [k1i, n1i] = bElement(pb, loc, c, i + 1);
-            bRegs.push_back(packPair(pb, loc, elementType,
-                                     element(tile, n0, n0i, k0i),
-                                     element(tile, n0, n1i, k1i)));
-          }
+          SmallVector<Value, 4> bRegs =
+              registers(kBElements, tile, n0, [&](int64_t i) {
+                std::pair<Value, Value> kn = bElement(pb, loc, c, i);
+                return std::make_pair(kn.second, kn.first);
+              });
           int64_t base = accBase[w] + 4 * t;
           SmallVector<Value, 4> cRegs;
           for (int64_t i = 0; i < 4; ++i)
