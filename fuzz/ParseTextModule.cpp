@@ -5,6 +5,8 @@
 #include "DiagnosticCapture.h"
 #include "FuzzTargets.h"
 
+#include "moe/Support/NestingDepth.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -32,6 +34,13 @@ mlir::OwningOpRef<mlir::ModuleOp> parseTextModule(mlir::MLIRContext &context,
   // that every MemoryBuffer of a file carries), so libFuzzer's unterminated
   // bytes go through a std::string, as the tools' files do.
   std::string text(reinterpret_cast<const char *>(data), size);
+  // As moe-opt does: text nested deeper than the parser's recursion can
+  // take is refused before parsing (an upstream limit, docs/Fuzzing.md).
+  if (std::optional<size_t> at = findExcessNesting(text)) {
+    error = "at byte " + std::to_string(*at) + ": brackets nested deeper " +
+            "than " + std::to_string(kMaxMLIRNesting) + " levels";
+    return nullptr;
+  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(
           text, mlir::ParserConfig(&context), "fuzz-input");

@@ -8,6 +8,7 @@
 
 #include "moe/InitAllDialects.h"
 #include "moe/InitAllPasses.h"
+#include "moe/Support/NestingDepth.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -18,6 +19,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -33,6 +35,21 @@ int main(int argc, char **argv) {
   mlir::registerGPUDialectTranslation(registry);
   mlir::registerNVVMDialectTranslation(registry);
 
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "moe-mlir optimizer driver\n", registry);
+  // MLIR's parser overflows the stack on deeply nested text; say where
+  // instead (standard input is read once, by the parser, and not checked).
+  if (inputFilename != "-") {
+    if (auto file = llvm::MemoryBuffer::getFile(inputFilename)) {
+      if (std::optional<size_t> at =
+              moe::findExcessNesting((*file)->getBuffer())) {
+        llvm::errs() << inputFilename << ": error: at byte " << *at
+                     << ": brackets nested deeper than " << moe::kMaxMLIRNesting
+                     << " levels, more than the MLIR parser can take\n";
+        return 1;
+      }
+    }
+  }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "moe-mlir optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
 }

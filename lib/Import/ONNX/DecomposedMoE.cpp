@@ -27,6 +27,8 @@ DecomposedMoEImporter::DecomposedMoEImporter(GraphImporter &importer,
       remarks(importer, view) {}
 
 void DecomposedMoEImporter::findBlocks() {
+  if (!view.nodesHaveMatchableArity())
+    return;
   std::vector<RouteMatch> routes = matchRoutings(view, remarks);
   llvm::StringSet<> acceptedIds;
   for (const RouteMatch &route : routes) {

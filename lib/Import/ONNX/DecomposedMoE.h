@@ -70,11 +70,17 @@ public:
   int64_t rank(llvm::StringRef name) const;
   /// The declared static size of `name`'s last dimension, or -1.
   int64_t lastDim(llvm::StringRef name) const;
+  /// Whether every default-domain node has the inputs the matchers read of
+  /// its op and at least one output. The matchers index inputs and outputs
+  /// without checking, so a graph with a malformed node is not matched at
+  /// all: the op importers then name the node in their error.
+  bool nodesHaveMatchableArity() const { return matchableArity; }
 
 private:
   const onnx::TypeProto *declaredType(llvm::StringRef name) const;
 
   mlir::MLIRContext *ctx;
+  bool matchableArity = true;
   llvm::StringMap<int> producers;
   llvm::StringMap<llvm::SmallVector<int, 2>> consumers;
   llvm::StringMap<const onnx::TensorProto *> initializers;

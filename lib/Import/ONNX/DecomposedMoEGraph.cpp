@@ -28,6 +28,7 @@ static int minimumInputs(StringRef opType) {
       .Cases(
           {"Gather", "GatherElements", "GatherND", "Expand", "Reshape", "TopK"},
           2)
+      .Cases({"Constant", "RandomNormal", "RandomUniform"}, 0)
       .Default(1);
 }
 
@@ -36,6 +37,10 @@ ONNXGraphView::ONNXGraphView(const onnx::GraphProto &graph, int64_t opset,
     : graph(graph), opset(opset), ctx(ctx) {
   for (int i = 0, e = graph.node_size(); i < e; ++i) {
     const onnx::NodeProto &node = graph.node(i);
+    if ((node.domain().empty() || node.domain() == "ai.onnx") &&
+        (node.input_size() < minimumInputs(node.op_type()) ||
+         node.output_size() < 1))
+      matchableArity = false;
     for (const std::string &out : node.output())
       if (!out.empty())
         producers[out] = i;
