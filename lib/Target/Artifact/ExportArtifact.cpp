@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Target/ExportArtifact.h"
+#include "moe/Target/CheckedTranslation.h"
 
 #include "moe/Runtime/Artifact.h"
 
@@ -279,7 +280,7 @@ void registerExportArtifactTranslation() {
       llvm::cl::desc("LLVM optimisation level (0-3) of the host code of "
                      "--export-artifact"),
       llvm::cl::init(3));
-  TranslateFromMLIRRegistration registration(
+  moe::CheckedFromMLIRRegistration registration(
       "export-artifact",
       "Write the runtime artifact (.moeb) of a module compiled with "
       "moe-opt --moe-compile",

@@ -1,6 +1,7 @@
 //===- ExportPIM.cpp - pim.module -> PIM command stream -------------------===//
 
 #include "moe/Target/PIM/ExportPIM.h"
+#include "moe/Target/CheckedTranslation.h"
 #include "moe/Target/PIM/ExpertLayout.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
@@ -157,7 +158,7 @@ void moe::pim::registerExportPIMTranslation() {
     registry.insert<PIMDialect, moe::MoEDialect, func::FuncDialect,
                     arith::ArithDialect, tensor::TensorDialect>();
   };
-  TranslateFromMLIRRegistration binary(
+  moe::CheckedFromMLIRRegistration binary(
       "export-pim", "Export a pim.module as a PIM command stream",
       [](Operation *op, raw_ostream &output) -> LogicalResult {
         FailureOr<DeviceModuleOp> module = findModule(op, moduleName);
@@ -172,7 +173,7 @@ void moe::pim::registerExportPIMTranslation() {
         return success();
       },
       dialects);
-  TranslateFromMLIRRegistration text(
+  moe::CheckedFromMLIRRegistration text(
       "export-pim-text",
       "Export a pim.module as the readable dump of its command stream",
       [](Operation *op, raw_ostream &output) -> LogicalResult {

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "moe/Target/ExportPTX.h"
+#include "moe/Target/CheckedTranslation.h"
 
 #include "moe/Dialect/MoE/MoEDialect.h"
 
@@ -88,7 +89,7 @@ void moe::registerExportPTXTranslation() {
       llvm::cl::desc("export-ptx: one <binary>.<chip>.ptx file per object "
                      "in this directory"),
       llvm::cl::init(""));
-  TranslateFromMLIRRegistration registration(
+  moe::CheckedFromMLIRRegistration registration(
       "export-ptx", "write the PTX of gpu.binary objects",
       [](Operation *op, raw_ostream &os) -> LogicalResult {
         if (!outputDir.empty())
