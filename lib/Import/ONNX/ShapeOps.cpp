@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <numeric>
 
 using namespace mlir;
@@ -28,13 +30,21 @@ RankedTensorType typeOf(Value value) {
   return cast<RankedTensorType>(value.getType());
 }
 
-/// a * b or a + b on sizes, folded when both are static.
+/// a * b or a + b on sizes, folded when both are static; null when the
+/// static result does not fit in 64 bits (callers report it).
 OpFoldResult combineSizes(OpBuilder &b, Location loc, OpFoldResult x,
                           OpFoldResult y, bool multiply) {
+  if (!x || !y)
+    return {};
   std::optional<int64_t> cx = getConstantIntValue(x),
                          cy = getConstantIntValue(y);
-  if (cx && cy)
-    return b.getIndexAttr(multiply ? *cx * *cy : *cx + *cy);
+  if (cx && cy) {
+    int64_t folded;
+    if (multiply ? llvm::MulOverflow(*cx, *cy, folded)
+                 : llvm::AddOverflow(*cx, *cy, folded))
+      return {};
+    return b.getIndexAttr(folded);
+  }
   // The unit of the operation leaves the other operand.
   int64_t unit = multiply ? 1 : 0;
   if (cx && *cx == unit)
@@ -134,6 +144,11 @@ LogicalResult importReshape(OpContext &c) {
   }
   OpFoldResult total = productOf(c.b, c.loc, inSizes);
   OpFoldResult known = productOf(c.b, c.loc, factors);
+  if (!total || !known) {
+    c.error() << "the element count of the input or of the shape does not "
+              << "fit in 64 bits";
+    return failure();
+  }
   std::optional<int64_t> staticTotal = getConstantIntValue(total);
   std::optional<int64_t> staticKnown = getConstantIntValue(known);
   if (inferred >= 0 || !runtime.empty()) {
@@ -187,6 +202,10 @@ LogicalResult importFlatten(OpContext &c) {
   SmallVector<OpFoldResult> sizes = {
       productOf(c.b, c.loc, ArrayRef(inSizes).take_front(axis)),
       productOf(c.b, c.loc, ArrayRef(inSizes).drop_front(axis))};
+  if (!sizes[0] || !sizes[1]) {
+    c.error() << "the flattened sizes do not fit in 64 bits";
+    return failure();
+  }
   c.define(0, reshapeTo(c.b, c.loc, x, sizes));
   return success();
 }
@@ -370,6 +389,10 @@ LogicalResult importConcat(OpContext &c) {
     axisSize = combineSizes(c.b, c.loc, axisSize,
                             tensor::getMixedSize(c.b, c.loc, v, *axis),
                             /*multiply=*/false);
+  }
+  if (!axisSize) {
+    c.error() << "the concatenated axis does not fit in 64 bits";
+    return failure();
   }
   sizes[*axis] = axisSize;
   Value result = emptyTensor(c.b, c.loc, sizes, first.getElementType());

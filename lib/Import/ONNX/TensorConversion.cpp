@@ -7,6 +7,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -61,9 +62,23 @@ RankedTensorType convertValueType(MLIRContext *ctx,
   }
   // Symbolic dimensions (batch, sequence) stay dynamic.
   SmallVector<int64_t> shape;
-  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim())
-    shape.push_back(dim.has_dim_value() ? dim.dim_value()
-                                        : ShapedType::kDynamic);
+  int64_t elements = 1;
+  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
+    if (!dim.has_dim_value()) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (dim.dim_value() < 0 ||
+        llvm::MulOverflow(elements, dim.dim_value(), elements)) {
+      error = "'" + info.name() + "' has dimension " +
+              std::to_string(dim.dim_value()) +
+              (dim.dim_value() < 0 ? " (negative)"
+                                   : ", and its element count does not fit "
+                                     "in 64 bits");
+      return {};
+    }
+    shape.push_back(dim.dim_value());
+  }
   return RankedTensorType::get(shape, element);
 }
 
@@ -140,9 +155,23 @@ ElementsAttr convertInitializer(MLIRContext *ctx,
     return {};
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
-  auto type = RankedTensorType::get(shape, element);
-  int64_t count = type.getNumElements();
   int64_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
+  // The byte size must fit in 64 bits, so every size below is exact.
+  int64_t count = 1, bytes = 0;
+  for (int64_t dim : shape)
+    if (dim < 0 || llvm::MulOverflow(count, dim, count)) {
+      error = "initializer '" + tensor.name() + "' has dimension " +
+              std::to_string(dim) +
+              (dim < 0 ? " (negative)"
+                       : ", and its element count does not fit in 64 bits");
+      return {};
+    }
+  if (llvm::MulOverflow(count, width, bytes)) {
+    error = "initializer '" + tensor.name() + "' has " + std::to_string(count) +
+            " elements, more bytes than 64 bits count";
+    return {};
+  }
+  auto type = RankedTensorType::get(shape, element);
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
     return readExternalData(type, tensor, count * width, modelDir, error);
 

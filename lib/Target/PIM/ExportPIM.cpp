@@ -59,6 +59,19 @@ static LogicalResult exportWeights(WeightsOp weights,
   MatrixPlacement placement =
       placeMatrix(static_cast<MatrixSharding>(layout.getSharding()),
                   layout.getOutputs(), layout.getInputs(), geometry);
+  // Each bank's image is built whole, so a geometry with huge rows (the
+  // verifier allows any row_bytes up to 4 GiB) must not reach it: the same
+  // 1 GiB bound as pim-sim's simulated state.
+  constexpr uint64_t kMaxImageBytes = uint64_t(1) << 30;
+  uint64_t imageBytes = uint64_t(geometry.channels) * geometry.banksPerChannel *
+                        placement.rowsNeeded * geometry.rowBytes;
+  if (imageBytes > kMaxImageBytes)
+    return weights.emitOpError("the weight image needs ")
+           << (imageBytes >> 20) << " MiB (" << placement.rowsNeeded
+           << " rows of " << geometry.rowBytes << " bytes in each of "
+           << geometry.channels * geometry.banksPerChannel
+           << " banks), more than export's " << (kMaxImageBytes >> 20)
+           << " MiB";
   for (uint32_t c = 0; c < geometry.channels; ++c)
     for (uint32_t b = 0; b < geometry.banksPerChannel; ++b) {
       std::vector<float> image =
