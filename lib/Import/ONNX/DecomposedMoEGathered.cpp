@@ -52,17 +52,11 @@ private:
   }
   /// The constant ints of an Unsqueeze/Squeeze/ReduceSum axes operand or
   /// attribute.
+  /// No axes (which a reduction reads as "all") matches no pattern here.
   std::optional<SmallVector<int64_t>> axesOf(const onnx::NodeProto &node) {
-    if (auto axes = intsAttribute(node, "axes"))
-      return axes;
-    if (node.input_size() < 2)
+    std::optional<SmallVector<int64_t>> axes = reductionAxes(view, node);
+    if (!axes || axes->empty())
       return std::nullopt;
-    auto values = view.constant(node.input(1));
-    if (!values)
-      return std::nullopt;
-    SmallVector<int64_t> axes;
-    for (double v : *values)
-      axes.push_back(static_cast<int64_t>(v));
     return axes;
   }
   /// Whether `axes` is the single axis `fromEnd` counted from the end of a
