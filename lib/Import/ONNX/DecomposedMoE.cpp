@@ -395,24 +395,11 @@ LogicalResult DecomposedMoEImporter::buildFFN(ArrayRef<FFNMatch> ffns,
 }
 
 void DecomposedMoEImporter::eraseDeadWeights() {
-  // [B, S, k] routing results nobody outside the MoE block reads.
-  SmallVector<Operation *> work;
-  for (Value value : restored)
-    if (Operation *op = value.getDefiningOp())
-      work.push_back(op);
-  while (!work.empty()) {
-    Operation *op = work.pop_back_val();
-    if (!isOpTriviallyDead(op))
-      continue;
-    for (Value operand : op->getOperands())
-      if (Operation *producer = operand.getDefiningOp())
-        work.push_back(producer);
-    op->erase();
-  }
-  restored.clear();
-
   // Initializers that only matched nodes read (per-expert weights, expert
-  // indices, axes) have no use left once the blocks are moe ops.
+  // indices, axes) have no use left once the blocks are moe ops. Collected
+  // first: the routing chain erased below may take some of them with it,
+  // and an erased op's values must not be looked at again.
+  SmallVector<Operation *> initializers;
   for (const onnx::TensorProto &tensor : view.graph.initializer()) {
     ArrayRef<int> users = view.users(tensor.name());
     if (users.empty() || view.isGraphOutput(tensor.name()) ||
@@ -421,9 +408,30 @@ void DecomposedMoEImporter::eraseDeadWeights() {
     Value value = importer.values.lookup(tensor.name());
     if (auto constant = value ? value.getDefiningOp<arith::ConstantOp>()
                               : arith::ConstantOp())
-      if (constant->use_empty())
-        constant->erase();
+      initializers.push_back(constant);
   }
+
+  // [B, S, k] routing results nobody outside the MoE block reads. An op
+  // reached twice (two dead users, a repeated initializer) is erased once.
+  llvm::DenseSet<Operation *> erased;
+  SmallVector<Operation *> work;
+  for (Value value : restored)
+    if (Operation *op = value.getDefiningOp())
+      work.push_back(op);
+  auto eraseIfDead = [&](Operation *op) {
+    if (erased.contains(op) || !isOpTriviallyDead(op))
+      return;
+    for (Value operand : op->getOperands())
+      if (Operation *producer = operand.getDefiningOp())
+        work.push_back(producer);
+    erased.insert(op);
+    op->erase();
+  };
+  while (!work.empty())
+    eraseIfDead(work.pop_back_val());
+  restored.clear();
+  for (Operation *constant : initializers)
+    eraseIfDead(constant);
 }
 
 } // namespace moe::onnx_import

@@ -138,9 +138,26 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
   GraphImporter importer(builder, fileName, options);
   importer.opsets = std::move(opsets);
 
+  // ONNX assigns every name once; a second definition would silently
+  // replace the first (and the matchers' view of the graph with it).
   llvm::StringSet<> initializerNames;
   for (const onnx::TensorProto &tensor : graph.initializer())
-    initializerNames.insert(tensor.name());
+    if (!initializerNames.insert(tensor.name()).second) {
+      emitError(fileLoc) << "initializer '" << tensor.name()
+                         << "' is defined twice";
+      return nullptr;
+    }
+  llvm::StringSet<> defined = initializerNames;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    defined.insert(input.name());
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    for (const std::string &output : node.output())
+      if (!output.empty() && !defined.insert(output).second) {
+        importer.nodeError(node, static_cast<int>(index))
+            << "output '" << output
+            << "' is already defined (ONNX names are assigned once)";
+        return nullptr;
+      }
   SmallVector<Type> argumentTypes;
   SmallVector<std::string> argumentNames;
   for (const onnx::ValueInfoProto &input : graph.input()) {

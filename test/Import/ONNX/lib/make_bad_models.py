@@ -101,6 +101,23 @@ def main():
         onnx.save(helper.make_model(
             graph, opset_imports=[helper.make_opsetid("", 17)]), out)
         return
+    if case in ("duplicate-initializer", "output-redefined"):
+        # ONNX names are assigned once: a second initializer 'w', or a node
+        # writing 'x' again.
+        w = helper.make_tensor("w", TensorProto.FLOAT, [3], [1.0, 2.0, 3.0])
+        twice = case == "duplicate-initializer"
+        graph = helper.make_graph(
+            [helper.make_node("Add", ["x", "w"], ["y" if twice else "x"],
+                              name="add")],
+            "names",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])],
+            initializer=[w, w] if twice else [w])
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        onnx.save(model, out)
+        return
     onnx.save(cases[case](), out)
 
 
