@@ -289,7 +289,20 @@ def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
     token gets its own input chunk, intermediate and accumulators, and every
     open row serves both (the weights are read once for two GEMVs). This is
     an option of the lowering rather than a pass on programs because it
-    re-plans the global buffer and the accumulators. The `moe.experts` op stays as it is, so the host path still
+    re-plans the global buffer and the accumulators.
+
+    Experts with fewer intermediates than lanes (Qwen3-30B-A3B: 768 on
+    6144) waste most banks on zeros when fc1 is row sharded. With
+    `split-hidden` (auto by default) fc1 is slice sharded instead: channel c
+    gets slice c of the token (`pim.write_gb ... stride`), computes partial
+    sums of every intermediate over it, the host adds them
+    (`pim.read_acc ... add` into a scratch region), and after a
+    `pim.barrier` each channel loads back the window of sums fc2 needs
+    (`pim.set_acc ... stride`). It needs the hidden size to be a multiple of
+    the channels and at most channels x banks intermediates, and serves one
+    token per pass; it changes fc1's fp32 summation order.
+
+    The `moe.experts` op stays as it is, so the host path still
     computes every expert; it gets a `pim.expert_programs` attribute: per
     expert the programs (`@module::@program`, one per `slots`), empty for
     experts not on PIM. Errors name the op: weights that are not constants,
@@ -324,6 +337,10 @@ def ConvertMoEToPIM : Pass<"convert-moe-to-pim", "::mlir::ModuleOp"> {
            "Tokens that share every row activation in a program with that "
            "many slots (each needs its own GB chunk, intermediate and "
            "accumulators; fewer when they do not fit)">,
+    Option<"splitHidden", "split-hidden", "std::string", /*default=*/"\"auto\"",
+           "Split fc1 over the hidden dimension across channels, the host "
+           "adding the partial sums: auto (where it takes fewer MACs and "
+           "transfers), never, always (where the shape allows)">,
     Option<"moduleName", "module-name", "std::string",
            /*default=*/"\"pim_experts\"", "Name of the pim.module">
   ];

@@ -43,9 +43,10 @@ def PIM_RegionKind : I32EnumAttr<"HostRegionKind",
 
 def PIM_ShardRows : I32EnumAttrCase<"rows", 0>;
 def PIM_ShardColumns : I32EnumAttrCase<"columns", 1>;
+def PIM_ShardSlices : I32EnumAttrCase<"slices", 2>;
 def PIM_Sharding : I32EnumAttr<"Sharding",
     "how a weight matrix is split over channels and banks",
-    [PIM_ShardRows, PIM_ShardColumns]> {
+    [PIM_ShardRows, PIM_ShardColumns, PIM_ShardSlices]> {
   let cppNamespace = "::moe::pim";
   let genSpecializedAttr = 0;
 }
@@ -111,6 +112,10 @@ def PIM_WeightLayoutAttr : PIM_Attr<"WeightLayout", "layout"> {
       channels (MVGB); channel c holds input i when `(i mod (channels *
       banks)) / banks == c`, output m goes to bank `m mod banks` as tile
       `m / banks`, and the channels' partial sums are added on the host.
+    - `slices`: channel c holds inputs `[c * k, c * k + k)`, k =
+      ceil(inputs / channels); output n goes to bank `n mod banks` of every
+      channel as tile `n / banks`, and the channels' partial sums are added
+      on the host.
 
     Within a bank, tile t's burst j (the `burst_elements` weights that
     multiply global-buffer burst j) is burst `q = t * bursts_per_tile + j` of

@@ -17,6 +17,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace moe {
 #define GEN_PASS_DEF_CONVERTMOETOPIM
@@ -150,7 +151,8 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
     // The single-token plan must fit; batched plans share its rows.
     ExpertPlan plan;
     std::string problem =
-        planExpert(shape, geometry, nextRow, options.chunkBytes, 1, plan);
+        planExpert(shape, geometry, nextRow, options.chunkBytes, 1, plan,
+                   options.hiddenSplit);
     if (!problem.empty())
       return experts.emitOpError("PIM lowering: expert ")
              << e << " does not fit the device '" << device.getName()
@@ -173,7 +175,7 @@ LogicalResult moe::compilePimExperts(ExpertsOp experts, DeviceModuleOp target,
       for (unsigned perPass = std::min(options.batchTokens, slots); perPass > 1;
            --perPass)
         if (planExpert(shape, geometry, nextRow, options.chunkBytes, perPass,
-                       batched)
+                       batched, options.hiddenSplit)
                 .empty())
           break;
       std::string programName = name + "_s" + std::to_string(slots);
@@ -264,6 +266,19 @@ struct ConvertMoEToPIMPass
       }
     options.chunkBytes = chunkBytes;
     options.batchTokens = batchTokens;
+    std::optional<pim::HiddenSplit> split =
+        llvm::StringSwitch<std::optional<pim::HiddenSplit>>(splitHidden)
+            .Case("auto", pim::HiddenSplit::Auto)
+            .Case("never", pim::HiddenSplit::Never)
+            .Case("always", pim::HiddenSplit::Always)
+            .Default(std::nullopt);
+    if (!split) {
+      module.emitError("convert-moe-to-pim: split-hidden must be auto, never "
+                       "or always, got '")
+          << splitHidden << "'";
+      return signalPassFailure();
+    }
+    options.hiddenSplit = *split;
     uint32_t nextRow = 0;
     for (auto [index, layer] : llvm::enumerate(layers))
       if (failed(compilePimExperts(layer, target, "l" + std::to_string(index),

@@ -151,13 +151,16 @@ struct ModelExpert {
 /// sharing every row activation (batch-tokens) on `pim` (weights need not
 /// exist for timing) and prints one table row, per token, and the commands.
 void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim,
-                    uint32_t tokens) {
+                    uint32_t tokens, HiddenSplit split) {
   std::string error;
   DeviceTiming timing = timingOf(pim, error);
   CommandStream stream = streamFor(pim);
   const DeviceGeometry &g = stream.geometry;
   ExpertPlan plan;
-  error = planExpert(expert.shape, g, 0, 0, tokens, plan);
+  error = planExpert(expert.shape, g, 0, 0, tokens, plan, split);
+  // The hidden split serves one token per pass: print it once.
+  if (split != HiddenSplit::Never && (!plan.hiddenSliced || tokens > 1))
+    return;
   if (!error.empty()) {
     std::printf("%-14s %-10s %s\n", expert.model, pim.name.c_str(),
                 error.c_str());
@@ -199,10 +202,10 @@ void compiledExpert(const ModelExpert &expert, const cost::PimDescriptor &pim,
   // Per token: a program with `tokens` slots serves that many GEMVs.
   double perToken = 1.0 / tokens;
   std::printf(
-      "%-14s %-10s %3u %7.2f %8.3f %8.3f %6.1f%% %8.0f %7.0f %7.0f "
+      "%-14s %-10s %-6s %3u %7.2f %8.3f %8.3f %6.1f%% %8.0f %7.0f %7.0f "
       "%5.0f%% %6.1f %6.0f %7.0f %5.2f\n",
-      expert.model, pim.name.c_str(), tokens, weightBytes / 1e6,
-      stats.seconds * 1e6 * perToken, roofline * 1e6,
+      expert.model, pim.name.c_str(), plan.hiddenSliced ? "slices" : "rows",
+      tokens, weightBytes / 1e6, stats.seconds * 1e6 * perToken, roofline * 1e6,
       100.0 * roofline / (stats.seconds * perToken), stats.cycles * perToken,
       rooflineCycles, macCycles * perToken,
       100.0 * (macs * double(g.channels) * g.banksPerChannel * g.burstBytes) /
@@ -295,21 +298,24 @@ int main() {
       {"Qwen3-30B-A3B", {2048, 768, true}},
       {"Mixtral-8x7B", {4096, 14336, true}},
   };
-  std::printf("\ncompiled experts (convert-moe-to-pim; tok = tokens per row "
-              "activation, batch-tokens), per token: time, roofline = weight "
-              "bytes / internal\nbandwidth, efficiency = roofline / time; per "
-              "channel: MACAB cycles at the power-limited interval, MAC bytes "
-              "read / weight bytes,\nACTABs and their tRCD + tRP, host-link "
-              "cycles (WRGB, SETACC, RDACC bursts), refreshes; the second of "
-              "two back-to-back runs\n");
-  std::printf("%-14s %-10s %3s %7s %8s %8s %7s %8s %7s %7s %6s %6s %6s %7s "
-              "%5s\n",
-              "model", "device", "tok", "MB", "sim us", "roof us", "eff",
+  std::printf(
+      "\ncompiled experts (convert-moe-to-pim; tok = tokens per row "
+      "activation, batch-tokens; fc1: rows = row sharded, slices = split "
+      "over the hidden\ndimension), per token: time, roofline = weight "
+      "bytes / internal bandwidth, efficiency = roofline / time; per "
+      "channel: MACAB cycles at the power-limited interval, MAC bytes "
+      "read / weight bytes,\nACTABs and their tRCD + tRP, host-link "
+      "cycles (WRGB, SETACC, RDACC bursts), refreshes; the second of "
+      "two back-to-back runs\n");
+  std::printf("%-14s %-10s %-6s %3s %7s %8s %8s %7s %8s %7s %7s %6s %6s %6s "
+              "%7s %5s\n",
+              "model", "device", "fc1", "tok", "MB", "sim us", "roof us", "eff",
               "cycles", "roof cy", "MAC cy", "MAC/w", "ACTs", "ACT cy",
               "host cy", "REFs");
   for (const ModelExpert &expert : experts)
     for (const char *name : {"hbm3e-pim", "hbm3-pim"})
-      for (uint32_t tokens : {1u, 2u, 4u})
-        compiledExpert(expert, *cost::findPim(name), tokens);
+      for (HiddenSplit split : {HiddenSplit::Never, HiddenSplit::Auto})
+        for (uint32_t tokens : {1u, 2u, 4u})
+          compiledExpert(expert, *cost::findPim(name), tokens, split);
   return 0;
 }

@@ -139,4 +139,57 @@ TEST(ExpertLayout, PlanSaysWhyAnExpertDoesNotFit) {
             std::string::npos);
 }
 
+TEST(ExpertLayout, SliceShardingSplitsTheInputOverTheChannels) {
+  DeviceGeometry g = tiny();
+  MatrixPlacement p = placeMatrix(MatrixSharding::Slices, 6, 18, g);
+  EXPECT_EQ(p.sliceInputs, 9u);  // ceil(18 / 2 channels)
+  EXPECT_EQ(p.localInputs, 16u); // two bursts of 8
+  EXPECT_EQ(p.tiles, 2u);        // 6 outputs over 4 banks
+  EXPECT_EQ(p.outputOf(g, 1, 1, 1), 5);
+  EXPECT_EQ(p.outputOf(g, 1, 2, 1), -1);
+  EXPECT_EQ(p.inputOf(g, 1, 0), 9);
+  EXPECT_EQ(p.inputOf(g, 1, 8), 17);
+  EXPECT_EQ(p.inputOf(g, 0, 9), -1); // past the slice: padding
+  std::vector<float> w(6 * 18);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = float(i);
+  // Channel 1, bank 1, tile 0 holds output 1 over inputs 9..17.
+  std::vector<float> image = bankImage(p, g, 1, 1, w.data());
+  for (uint32_t k = 0; k < 9; ++k)
+    EXPECT_EQ(image[k], w[1 * 18 + 9 + k]) << k;
+  for (uint32_t k = 9; k < 16; ++k)
+    EXPECT_EQ(image[k], 0.0f) << k;
+}
+
+TEST(ExpertLayout, PlanSplitsTheHiddenDimensionWhereItIsCheaper) {
+  // hbm3e-pim: 256 channels x 24 banks, 1 KiB rows, 32-byte bursts.
+  DeviceGeometry g;
+  g.channels = 256;
+  g.banksPerChannel = 24;
+  g.rowsPerBank = 16384;
+  g.rowBytes = 1024;
+  g.burstBytes = 32;
+  g.globalBufferBytes = 2048;
+  g.accumulatorsPerBank = 8;
+  ExpertShape qwen3{2048, 768, true}, mixtral{4096, 14336, true};
+  ExpertPlan plan;
+  ASSERT_EQ(planExpert(qwen3, g, 0, 0, 4, plan, HiddenSplit::Auto), "");
+  EXPECT_TRUE(plan.hiddenSliced);
+  EXPECT_EQ(plan.tokensPerPass, 1u);
+  EXPECT_EQ(plan.gate.sharding, MatrixSharding::Slices);
+  EXPECT_EQ(plan.gate.sliceInputs, 8u);
+  EXPECT_EQ(plan.gate.tiles, 32u);
+  EXPECT_EQ(plan.windowBytes, 12u); // 3 intermediates per channel
+  EXPECT_EQ(plan.sumsFloats, 789u); // the last channel's window: 255*3+24
+  ASSERT_EQ(planExpert(qwen3, g, 0, 0, 1, plan, HiddenSplit::Never), "");
+  EXPECT_FALSE(plan.hiddenSliced);
+  // More intermediates than lanes: no window holds a channel's share.
+  ASSERT_EQ(planExpert(mixtral, g, 0, 0, 1, plan, HiddenSplit::Always), "");
+  EXPECT_FALSE(plan.hiddenSliced);
+  // The last channel's slice would run past the token.
+  g.channels = 160;
+  ASSERT_EQ(planExpert(qwen3, g, 0, 0, 1, plan, HiddenSplit::Always), "");
+  EXPECT_FALSE(plan.hiddenSliced);
+}
+
 } // namespace

@@ -10,6 +10,7 @@
 
 #include "moe/Dialect/MoE/MoEOps.h"
 #include "moe/Dialect/PIM/PIMOps.h"
+#include "moe/Target/PIM/ExpertLayout.h"
 
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct MoEToPIMOptions {
   /// Tokens that share each row activation in programs with that many
   /// slots, when the global buffer and the accumulators hold them.
   unsigned batchTokens = 1;
+  /// Whether fc1 may be split over the hidden dimension (see
+  /// moe/Target/PIM/ExpertLayout.h); `Auto` where it is cheaper.
+  pim::HiddenSplit hiddenSplit = pim::HiddenSplit::Auto;
 };
 
 /// Lays out the weights of every `pim`-placed expert of `experts` in

@@ -12,7 +12,13 @@
 //  - column sharded: the input is the result of a row-sharded matrix that
 //    stayed in the channels (MVGB), so channel c holds the inputs of its
 //    lanes; outputs are split over the banks of each channel and the
-//    channels' partial sums are added on the host (RDACC add).
+//    channels' partial sums are added on the host (RDACC add);
+//  - slice sharded: the input is split over the channels (channel c holds
+//    inputs [c * k, c * k + k)), every channel computes partial sums of all
+//    outputs over its slice, output n in bank n mod banks as tile n / banks,
+//    and the host adds the channels' partial sums (RDACC add). For experts
+//    with fewer outputs than lanes, where row sharding leaves most banks
+//    multiplying zeros.
 // Within a bank a matrix takes consecutive rows; tile t's bursts follow one
 // another (burst q = t * burstsPerTile + j at row q / columnsPerRow, column
 // q mod columnsPerRow), so a tile's MACs over one input chunk stay in one or
@@ -34,7 +40,7 @@ namespace moe::pim {
 /// Bytes of bf16/fp16 weights and global-buffer elements.
 constexpr uint32_t kStorageBytes = 2;
 
-enum class MatrixSharding : uint8_t { Rows = 0, Columns = 1 };
+enum class MatrixSharding : uint8_t { Rows = 0, Columns = 1, Slices = 2 };
 
 /// The derived numbers of one matrix on one device.
 struct MatrixPlacement {
@@ -44,6 +50,7 @@ struct MatrixPlacement {
   uint32_t lanes = 0;         ///< channels * banks (rows) or banks (columns)
   uint32_t tiles = 0;         ///< outputs per lane, rounded up
   uint32_t localInputs = 0;   ///< inputs one channel sees, padded to a burst
+  uint32_t sliceInputs = 0;   ///< Slices: inputs per channel (k), unpadded
   uint32_t burstsPerTile = 0; ///< localInputs / burst elements
   uint32_t rowsNeeded = 0;    ///< rows per bank
 
@@ -68,7 +75,8 @@ struct MatrixPlacement {
 };
 
 /// Places a [outputs, inputs] matrix. For Columns, `inputs` is the size of
-/// the row-sharded intermediate it consumes.
+/// the row-sharded intermediate it consumes. For Slices, `inputs` must be a
+/// multiple of the channels (so every channel's slice lies inside the token).
 MatrixPlacement placeMatrix(MatrixSharding sharding, uint32_t outputs,
                             uint32_t inputs, const DeviceGeometry &geometry);
 
@@ -105,15 +113,32 @@ struct ExpertPlan {
   /// token) and fc2 tiles computed together.
   uint32_t fc1TilesPerGroup = 0;
   uint32_t fc2TilesPerGroup = 0;
+  /// fc1 (and the linear part) slice sharded: each channel MACs its slice
+  /// of the token for all intermediates, the host adds the channels'
+  /// partial sums into `sums` (RDACC add), and every channel loads back
+  /// the window of the sums it keeps for fc2 (SETACC from sums + c *
+  /// windowBytes: the intermediates fc2's column sharding gives it).
+  bool hiddenSliced = false;
+  uint32_t windowBytes = 0;
+  /// fp32 of one matrix's sums per token: every tile and every window.
+  uint32_t sumsFloats = 0;
 };
+
+/// Whether fc1 is split over the hidden dimension (hiddenSliced): `Never`,
+/// `Always` where the shape allows it (hidden a multiple of the channels,
+/// intermediate at most channels x banks, one token per pass), or `Auto`
+/// where it also needs fewer MACs and host transfers than row sharding.
+enum class HiddenSplit : uint8_t { Never, Auto, Always };
 
 /// Plans `shape` in rows [firstRow, ...) of `geometry` for
 /// `tokensPerPass` tokens per row activation. `chunkBytes` bounds the input
-/// chunk (0: as large as fits). Returns an empty string or why the expert
-/// does not fit.
+/// chunk (0: as large as fits). A hidden-sliced plan (`split`) serves one
+/// token per pass whatever `tokensPerPass` asks. Returns an empty string or
+/// why the expert does not fit; `plan` is only written on success.
 std::string planExpert(const ExpertShape &shape, const DeviceGeometry &geometry,
                        uint32_t firstRow, uint32_t chunkBytes,
-                       uint32_t tokensPerPass, ExpertPlan &plan);
+                       uint32_t tokensPerPass, ExpertPlan &plan,
+                       HiddenSplit split = HiddenSplit::Never);
 
 } // namespace moe::pim
 

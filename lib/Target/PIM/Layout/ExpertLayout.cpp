@@ -56,6 +56,10 @@ MatrixPlacement moe::pim::placeMatrix(MatrixSharding sharding, uint32_t outputs,
   if (sharding == MatrixSharding::Rows) {
     p.lanes = allLanes;
     p.localInputs = ceilDiv(inputs, burst) * burst;
+  } else if (sharding == MatrixSharding::Slices) {
+    p.lanes = geometry.banksPerChannel;
+    p.sliceInputs = geometry.channels ? ceilDiv(inputs, geometry.channels) : 0;
+    p.localInputs = ceilDiv(p.sliceInputs, burst) * burst;
   } else {
     // A channel holds banksPerChannel intermediates per full tile of the
     // row-sharded matrix that produced them, and `perChannel` of its
@@ -89,6 +93,10 @@ int64_t MatrixPlacement::outputOf(const DeviceGeometry &geometry,
                                   uint32_t tile) const {
   if (sharding == MatrixSharding::Rows)
     return rowShardedOutput(outputs, geometry, channel, bank, tile);
+  if (sharding == MatrixSharding::Slices) {
+    int64_t output = int64_t(tile) * lanes + bank;
+    return output < outputs ? output : -1;
+  }
   int64_t output = int64_t(tile) * lanes + bank;
   if (sharding == MatrixSharding::Columns && tile + 1 == tiles &&
       outputs % lanes != 0 && outputs > lanes) {
@@ -114,6 +122,10 @@ int64_t MatrixPlacement::inputOf(const DeviceGeometry &geometry,
     return -1;
   if (sharding == MatrixSharding::Rows)
     return local < inputs ? int64_t(local) : -1;
+  if (sharding == MatrixSharding::Slices) {
+    int64_t input = int64_t(channel) * sliceInputs + local;
+    return local < sliceInputs && input < inputs ? input : -1;
+  }
   // MVGB put bank b's accumulator of producer tile t at element t*B + b.
   uint32_t banks = geometry.banksPerChannel;
   return rowShardedOutput(inputs, geometry, channel, local % banks,
@@ -144,27 +156,9 @@ std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
   return image;
 }
 
-std::string moe::pim::planExpert(const ExpertShape &shape,
-                                 const DeviceGeometry &geometry,
-                                 uint32_t firstRow, uint32_t chunkBytes,
-                                 uint32_t tokensPerPass, ExpertPlan &plan) {
-  uint32_t banks = geometry.banksPerChannel;
-  uint32_t burstBytes = geometry.burstBytes;
-  // RDACC writes every bank's accumulator: one tile must fill the banks
-  // (a partial last tile overlaps the one before, firstOutputOf).
-  if (shape.hidden < banks)
-    return "hidden size " + std::to_string(shape.hidden) +
-           " is smaller than the " + std::to_string(banks) +
-           " banks per channel";
-  plan = ExpertPlan();
-  plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
-  plan.gate = placeMatrix(MatrixSharding::Rows, shape.intermediate,
-                          shape.hidden, geometry);
-  if (shape.gated)
-    plan.linear = placeMatrix(MatrixSharding::Rows, shape.intermediate,
-                              shape.hidden, geometry);
-  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
-                          shape.intermediate, geometry);
+/// The rows of the plan's matrices one after the other from `firstRow`.
+static std::string placeRows(const DeviceGeometry &geometry, uint32_t firstRow,
+                             ExpertPlan &plan) {
   plan.gateFirstRow = firstRow;
   plan.linearFirstRow = plan.gateFirstRow + plan.gate.rowsNeeded;
   plan.downFirstRow = plan.linearFirstRow + plan.linear.rowsNeeded;
@@ -173,6 +167,27 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
     return "needs " + std::to_string(plan.rowsUsed) +
            " rows per bank from row " + std::to_string(firstRow) +
            " but the device has " + std::to_string(geometry.rowsPerBank);
+  return "";
+}
+
+/// fc1 row sharded over every lane (see planExpert).
+static std::string planLanes(const ExpertShape &shape,
+                             const DeviceGeometry &geometry, uint32_t firstRow,
+                             uint32_t chunkBytes, uint32_t tokensPerPass,
+                             ExpertPlan &plan) {
+  uint32_t banks = geometry.banksPerChannel;
+  uint32_t burstBytes = geometry.burstBytes;
+  plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
+  plan.gate = placeMatrix(MatrixSharding::Rows, shape.intermediate,
+                          shape.hidden, geometry);
+  if (shape.gated)
+    plan.linear = placeMatrix(MatrixSharding::Rows, shape.intermediate,
+                              shape.hidden, geometry);
+  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
+                          shape.intermediate, geometry);
+  if (std::string problem = placeRows(geometry, firstRow, plan);
+      !problem.empty())
+    return problem;
 
   uint32_t accsPerTile = (shape.gated ? 2 : 1) * tokensPerPass;
   if (geometry.accumulatorsPerBank < accsPerTile)
@@ -213,4 +228,101 @@ std::string moe::pim::planExpert(const ExpertShape &shape,
   plan.chunkBytes = std::min(room, inputBytes);
   plan.intermediateGbOffset = geometry.globalBufferBytes - kept;
   return "";
+}
+
+/// Whether fc1 can be slice sharded: every channel's slice inside the token,
+/// every intermediate in one window of banks for fc2, and the gate and
+/// linear sums held together after the reduction.
+static bool canSliceHidden(const ExpertShape &shape,
+                           const DeviceGeometry &geometry) {
+  return geometry.channels > 1 && shape.hidden % geometry.channels == 0 &&
+         uint64_t(shape.intermediate) <=
+             uint64_t(geometry.channels) * geometry.banksPerChannel &&
+         geometry.accumulatorsPerBank >= (shape.gated ? 2u : 1u);
+}
+
+/// fc1 slice sharded over the channels (ExpertPlan::hiddenSliced).
+static std::string planSlices(const ExpertShape &shape,
+                              const DeviceGeometry &geometry, uint32_t firstRow,
+                              ExpertPlan &plan) {
+  uint32_t banks = geometry.banksPerChannel;
+  uint32_t burst = geometry.burstBytes / kStorageBytes;
+  plan.hiddenSliced = true;
+  plan.tokensPerPass = 1;
+  plan.gate = placeMatrix(MatrixSharding::Slices, shape.intermediate,
+                          shape.hidden, geometry);
+  if (shape.gated)
+    plan.linear = placeMatrix(MatrixSharding::Slices, shape.intermediate,
+                              shape.hidden, geometry);
+  // Channel c keeps intermediates [c * q, c * q + q) for fc2, exactly what
+  // column sharding expects of a row-sharded producer of I <= C * B.
+  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
+                          shape.intermediate, geometry);
+  if (std::string problem = placeRows(geometry, firstRow, plan);
+      !problem.empty())
+    return problem;
+  uint32_t window = ceilDiv(shape.intermediate, geometry.channels);
+  plan.windowBytes = window * 4;
+  plan.sumsFloats =
+      std::max<uint64_t>(uint64_t(plan.gate.tiles) * banks,
+                         uint64_t(geometry.channels - 1) * window + banks);
+  plan.fc1TilesPerGroup = geometry.accumulatorsPerBank;
+  plan.fc2TilesPerGroup = geometry.accumulatorsPerBank;
+  // The slice at byte 0, the window's intermediates (one MVGB) at the end.
+  plan.chunkBytes = plan.gate.localInputs * kStorageBytes;
+  plan.intermediateBytes =
+      std::max(plan.down.localInputs, ceilDiv(banks, burst) * burst) *
+      kStorageBytes;
+  if (uint64_t(plan.chunkBytes) + plan.intermediateBytes >
+      geometry.globalBufferBytes)
+    return "the hidden slice of " + std::to_string(plan.chunkBytes) +
+           " bytes and the intermediate window of " +
+           std::to_string(plan.intermediateBytes) + " bytes do not fit the " +
+           std::to_string(geometry.globalBufferBytes) + "-byte global buffer";
+  plan.intermediateGbOffset =
+      geometry.globalBufferBytes - plan.intermediateBytes;
+  return "";
+}
+
+/// MACs of fc1 for one token, with every host burst of a sliced plan's
+/// reduction counted as a quarter of a MAC (a 32-byte burst takes 2 cycles
+/// of the host link against 7.1 per power-limited all-bank MAC on
+/// hbm3e-pim), as the two plans compare.
+static double fc1Cost(const ExpertPlan &plan, const ExpertShape &shape,
+                      const DeviceGeometry &geometry) {
+  double matrices = shape.gated ? 2 : 1;
+  double macs = matrices * plan.gate.tiles * plan.gate.burstsPerTile;
+  // Tokens sharing a row activation each still need their own MACs.
+  if (!plan.hiddenSliced)
+    return macs;
+  double bursts = ceilDiv(4ull * geometry.banksPerChannel, geometry.burstBytes);
+  return macs + matrices * (plan.gate.tiles + 1) * bursts / 4;
+}
+
+std::string moe::pim::planExpert(const ExpertShape &shape,
+                                 const DeviceGeometry &geometry,
+                                 uint32_t firstRow, uint32_t chunkBytes,
+                                 uint32_t tokensPerPass, ExpertPlan &plan,
+                                 HiddenSplit split) {
+  // RDACC writes every bank's accumulator: one tile must fill the banks
+  // (a partial last tile overlaps the one before, firstOutputOf).
+  if (shape.hidden < geometry.banksPerChannel)
+    return "hidden size " + std::to_string(shape.hidden) +
+           " is smaller than the " + std::to_string(geometry.banksPerChannel) +
+           " banks per channel";
+  ExpertPlan lanes, sliced;
+  std::string lanesProblem =
+      planLanes(shape, geometry, firstRow, chunkBytes, tokensPerPass, lanes);
+  bool slicedFits = split != HiddenSplit::Never &&
+                    canSliceHidden(shape, geometry) &&
+                    planSlices(shape, geometry, firstRow, sliced).empty();
+  if (slicedFits &&
+      (split == HiddenSplit::Always || !lanesProblem.empty() ||
+       fc1Cost(sliced, shape, geometry) < fc1Cost(lanes, shape, geometry))) {
+    plan = sliced;
+    return "";
+  }
+  if (lanesProblem.empty())
+    plan = lanes;
+  return lanesProblem;
 }

@@ -3,6 +3,7 @@
 #include "moe/Target/PIM/ExpertProgram.h"
 
 #include <cstring>
+#include <functional>
 #include <limits>
 
 using namespace moe;
@@ -120,6 +121,104 @@ std::vector<float> biasBlocks(const MatrixPlacement &placement,
   return blocks;
 }
 
+/// SETACC of `acc` to zero and, with a bias, channel 0's to the bias at
+/// `bias`: the channels' partial sums, added on the host, carry it once.
+void startAccumulator(std::vector<Command> &out, uint32_t acc,
+                      std::optional<uint64_t> bias) {
+  Command zero;
+  zero.opcode = Opcode::SetAccumulators;
+  zero.acc = static_cast<uint8_t>(acc);
+  zero.flags = Command::kZero;
+  out.push_back(zero);
+  if (!bias)
+    return;
+  Command add = zero;
+  add.flags = 0;
+  add.channel = 0;
+  add.hostOffset = *bias;
+  out.push_back(add);
+}
+
+/// RDACC of `acc`, every channel adding into the fp32 at `host`.
+Command readAdding(uint32_t acc, uint64_t host) {
+  Command read;
+  read.opcode = Opcode::ReadAccumulators;
+  read.acc = static_cast<uint8_t>(acc);
+  read.hostOffset = host;
+  read.readMode = ReadMode::Add;
+  return read;
+}
+
+/// Tiles computed in groups that fit the accumulators: per tile the
+/// commands that start its accumulators (SETACC), its MACs, and the commands
+/// that finish it (RDACC). `slot` numbers the tile's accumulators within
+/// the `slots` available.
+struct TileGroups {
+  uint32_t tiles = 0, slots = 0;
+  std::function<void(uint32_t tile, uint32_t slot, std::vector<Command> &)>
+      start, finish;
+  /// Emits the tile's MACs, calling `afterMac` after each.
+  std::function<void(uint32_t tile, uint32_t slot,
+                     const std::function<void()> &afterMac)>
+      macs;
+  std::function<void()> beforeLastFinish;
+};
+
+/// With more groups than one, the groups take the two halves of the
+/// accumulators in turn, and a group's finishing commands and the start of
+/// the group after next go out one command behind each MAC of the group in
+/// between: the in-order channel sends them in the gaps the power limit
+/// leaves between MACs, instead of stalling the MACs for them.
+void emitTileGroups(ProgramWriter &w, const TileGroups &g) {
+  uint32_t groupTiles = g.slots;
+  const bool pipelined = groupTiles >= 2 && g.tiles > groupTiles;
+  if (pipelined)
+    groupTiles /= 2;
+  const uint32_t groups = (g.tiles + groupTiles - 1) / groupTiles;
+  auto slotOf = [&](uint32_t group, uint32_t t) {
+    return (pipelined ? (group % 2) * groupTiles : 0) + t - group * groupTiles;
+  };
+  auto each = [&](uint32_t group, auto &&body) {
+    uint32_t first = group * groupTiles;
+    for (uint32_t t = first; t < std::min(g.tiles, first + groupTiles); ++t)
+      body(t, slotOf(group, t));
+  };
+  auto start = [&](uint32_t group, std::vector<Command> &out) {
+    each(group, [&](uint32_t t, uint32_t slot) { g.start(t, slot, out); });
+  };
+  std::vector<Command> now, behind; // emitted directly / behind MACs
+  start(0, now);
+  if (pipelined && groups > 1)
+    start(1, behind);
+  w.append(now);
+  for (uint32_t group = 0; group < groups; ++group) {
+    size_t next = 0;
+    std::function<void()> afterMac = [&] {
+      if (next < behind.size())
+        w.append({behind[next++]});
+    };
+    each(group, [&](uint32_t t, uint32_t slot) { g.macs(t, slot, afterMac); });
+    // What did not fit behind this group's MACs goes now.
+    w.append(std::vector<Command>(behind.begin() + next, behind.end()));
+    behind.clear();
+    bool lastGroup = group + 1 == groups;
+    if (lastGroup && g.beforeLastFinish)
+      g.beforeLastFinish();
+    each(group, [&](uint32_t t, uint32_t slot) { g.finish(t, slot, behind); });
+    if (!pipelined || lastGroup) {
+      w.append(behind);
+      behind.clear();
+      if (!pipelined && !lastGroup) {
+        now.clear();
+        start(group + 1, now);
+        w.append(now);
+      }
+    } else if (group + 2 < groups) {
+      start(group + 2, behind);
+    }
+  }
+}
+
 } // namespace
 
 Program
@@ -141,17 +240,19 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
                             uint64_t(slots) * hiddenBytes);
   uint64_t output = w.region("result", HostRegion::Kind::Output,
                              uint64_t(slots) * shape.hidden * 4);
-  // fc1 biases per lane; fc2's per bank (added by channel 0 only).
+  // fc1 biases per lane (hidden sliced: per bank, added by channel 0 only,
+  // like fc2's).
   std::optional<uint64_t> gateBias, linearBias, downBias;
+  const uint32_t biasChannels = plan.hiddenSliced ? 1 : geometry.channels;
   if (!weights.gateBias.empty()) {
     auto blocks =
-        biasBlocks(plan.gate, geometry, geometry.channels, weights.gateBias);
+        biasBlocks(plan.gate, geometry, biasChannels, weights.gateBias);
     gateBias = w.region("fc1_bias", HostRegion::Kind::Constant,
                         blocks.size() * 4, blocks);
   }
   if (shape.gated && !weights.linearBias.empty()) {
-    auto blocks = biasBlocks(plan.linear, geometry, geometry.channels,
-                             weights.linearBias);
+    auto blocks =
+        biasBlocks(plan.linear, geometry, biasChannels, weights.linearBias);
     linearBias = w.region("linear_bias", HostRegion::Kind::Constant,
                           blocks.size() * 4, blocks);
   }
@@ -165,6 +266,41 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
   // Accumulator of (tile in group, matrix, token in pass).
   const uint32_t matrices = shape.gated ? 2 : 1;
   const uint32_t perPass = plan.tokensPerPass;
+  // Hidden sliced: the channels' partial sums of fc1, per token and matrix,
+  // and zeros for the global buffer past the slice (the MACs read whole
+  // bursts; the weights there are zero, but a stale NaN would not be).
+  std::optional<uint64_t> sums, gbZeros;
+  const uint32_t sliceBytes = plan.gate.sliceInputs * kStorageBytes;
+  if (plan.hiddenSliced) {
+    sums = w.region("fc1_sums", HostRegion::Kind::Scratch,
+                    uint64_t(slots) * matrices * plan.sumsFloats * 4);
+    if (plan.chunkBytes > sliceBytes) {
+      gbZeros = w.region("gb_zeros", HostRegion::Kind::Scratch,
+                         plan.chunkBytes - sliceBytes);
+      Command &zero = w.emit(Opcode::WriteGlobalBuffer);
+      zero.gbOffset = sliceBytes;
+      zero.bytes = plan.chunkBytes - sliceBytes;
+      zero.hostOffset = *gbZeros;
+    }
+  }
+  // The activation on accumulator `acc` (SwiGLU: with the linear part in
+  // `linear`), leaving the intermediate in `acc`.
+  auto activate = [&](uint32_t acc, uint32_t linear) {
+    if (shape.gated) {
+      float inf = std::numeric_limits<float>::infinity();
+      w.activation(acc, ActivationFunction::Swish, activation.alpha,
+                   activation.limit.value_or(inf));
+      if (activation.limit)
+        w.activation(linear, ActivationFunction::Clamp, -*activation.limit,
+                     *activation.limit);
+      Command &mul = w.emit(Opcode::MultiplyAccumulators);
+      mul.acc = static_cast<uint8_t>(acc);
+      mul.acc2 = static_cast<uint8_t>(linear);
+      mul.param0 = activation.beta;
+    } else if (activation.function != ActivationFunction::Identity) {
+      w.activation(acc, activation.function);
+    }
+  };
   auto fc1Acc = [&](uint32_t tileInGroup, uint32_t matrix, uint32_t token) {
     return (tileInGroup * matrices + matrix) * perPass + token;
   };
@@ -178,9 +314,60 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
     auto intermediate = [&](uint32_t i) {
       return plan.intermediateGbOffset + i * plan.intermediateBytes;
     };
+    if (plan.hiddenSliced) {
+      // Channel c gets slice c of the token, MACs it against its slice of
+      // every intermediate's weights, and the host adds the channels'
+      // partial sums; after a barrier every channel loads back the window
+      // of sums whose intermediates fc2 expects in it.
+      uint64_t tokenSums =
+          *sums + uint64_t(pass) * matrices * plan.sumsFloats * 4;
+      Command &slice = w.emit(Opcode::WriteGlobalBuffer);
+      slice.bytes = sliceBytes;
+      slice.hostOffset = tokenInput(0);
+      slice.hostStride = sliceBytes;
+      // The gate's tiles, then the linear part's, as one sequence of
+      // groups, so the read-backs pipeline across the two.
+      const uint32_t perMatrix = plan.gate.tiles;
+      auto matrixOf = [&](uint32_t u) { return u / perMatrix; };
+      TileGroups fc1;
+      fc1.tiles = matrices * perMatrix;
+      fc1.slots = plan.fc1TilesPerGroup;
+      fc1.start = [&](uint32_t u, uint32_t slot, std::vector<Command> &out) {
+        std::optional<uint64_t> bias = matrixOf(u) ? linearBias : gateBias;
+        uint64_t t = u % perMatrix;
+        startAccumulator(out, slot,
+                         bias ? std::optional(*bias + t * banks * 4)
+                              : std::nullopt);
+      };
+      fc1.macs = [&](uint32_t u, uint32_t slot,
+                     const std::function<void()> &afterMac) {
+        const MatrixPlacement &p = matrixOf(u) ? plan.linear : plan.gate;
+        uint32_t base = matrixOf(u) ? plan.linearFirstRow : plan.gateFirstRow;
+        uint32_t t = u % perMatrix;
+        for (uint32_t j = 0; j < p.burstsPerTile; ++j) {
+          w.mac(base + p.rowOf(geometry, t, j), p.columnOf(geometry, t, j),
+                j * geometry.burstBytes, slot);
+          afterMac();
+        }
+      };
+      fc1.finish = [&](uint32_t u, uint32_t slot, std::vector<Command> &out) {
+        uint64_t matrixSums =
+            tokenSums + uint64_t(matrixOf(u)) * plan.sumsFloats * 4;
+        out.push_back(
+            readAdding(slot, matrixSums + uint64_t(u % perMatrix) * banks * 4));
+      };
+      emitTileGroups(w, fc1);
+      w.emit(Opcode::Barrier);
+      for (uint32_t m = 0; m < matrices; ++m)
+        w.setAcc(m, tokenSums + uint64_t(m) * plan.sumsFloats * 4,
+                 plan.windowBytes);
+      activate(0, 1);
+      Command &move = w.emit(Opcode::MoveToGlobalBuffer);
+      move.gbOffset = intermediate(0);
+    }
     // fc1: groups of tiles that fit the accumulators.
     bool preloaded = false; // the next chunk went out during the last
-    for (uint32_t first = 0; first < plan.gate.tiles;
+    for (uint32_t first = 0; !plan.hiddenSliced && first < plan.gate.tiles;
          first += plan.fc1TilesPerGroup) {
       uint32_t last = std::min(plan.gate.tiles, first + plan.fc1TilesPerGroup);
       for (uint32_t t = first; t < last; ++t)
@@ -249,118 +436,48 @@ moe::buildExpertProgram(const std::string &name, const DeviceGeometry &geometry,
       for (uint32_t t = first; t < last; ++t)
         for (uint32_t i = 0; i < count; ++i) {
           uint32_t acc = fc1Acc(t - first, 0, i);
-          if (shape.gated) {
-            uint32_t linear = fc1Acc(t - first, 1, i);
-            float inf = std::numeric_limits<float>::infinity();
-            w.activation(acc, ActivationFunction::Swish, activation.alpha,
-                         activation.limit.value_or(inf));
-            if (activation.limit)
-              w.activation(linear, ActivationFunction::Clamp,
-                           -*activation.limit, *activation.limit);
-            Command &mul = w.emit(Opcode::MultiplyAccumulators);
-            mul.acc = static_cast<uint8_t>(acc);
-            mul.acc2 = static_cast<uint8_t>(linear);
-            mul.param0 = activation.beta;
-          } else if (activation.function != ActivationFunction::Identity) {
-            w.activation(acc, activation.function);
-          }
+          activate(acc, shape.gated ? fc1Acc(t - first, 1, i) : 0);
           Command &move = w.emit(Opcode::MoveToGlobalBuffer);
           move.acc = static_cast<uint8_t>(acc);
           move.gbOffset = intermediate(i) + t * banks * kStorageBytes;
         }
     }
     // fc2 on each channel's part of the intermediate; the host adds the
-    // channels' partial sums. With more groups than one, the groups take
-    // the two halves of the accumulators in turn, and a group's read-back
-    // and the zeroing for the group after next go out one command behind
-    // each MAC of the group in between: the in-order channel sends them in
-    // the gaps the power limit leaves between MACs, instead of stalling the
-    // MACs for them.
-    uint32_t groupTiles = plan.fc2TilesPerGroup;
-    const bool pipelined = groupTiles >= 2 && plan.down.tiles > groupTiles;
-    if (pipelined)
-      groupTiles /= 2;
-    const uint32_t groups = (plan.down.tiles + groupTiles - 1) / groupTiles;
-    auto fc2Acc = [&](uint32_t group, uint32_t t, uint32_t i) {
-      uint32_t half = pipelined ? (group % 2) * groupTiles : 0;
-      return static_cast<uint8_t>((half + t - group * groupTiles) * perPass +
-                                  i);
+    // channels' partial sums.
+    TileGroups fc2;
+    fc2.tiles = plan.down.tiles;
+    fc2.slots = plan.fc2TilesPerGroup;
+    fc2.start = [&](uint32_t t, uint32_t slot, std::vector<Command> &out) {
+      for (uint32_t i = 0; i < count; ++i)
+        startAccumulator(
+            out, slot * perPass + i,
+            downBias ? std::optional(*downBias + uint64_t(t) * banks * 4)
+                     : std::nullopt);
     };
-    auto tilesOf = [&](uint32_t group) {
-      return std::make_pair(
-          group * groupTiles,
-          std::min(plan.down.tiles, (group + 1) * groupTiles));
-    };
-    auto start = [&](uint32_t group, std::vector<Command> &out) {
-      auto [first, last] = tilesOf(group);
-      for (uint32_t t = first; t < last; ++t)
+    fc2.macs = [&](uint32_t t, uint32_t slot,
+                   const std::function<void()> &afterMac) {
+      for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
         for (uint32_t i = 0; i < count; ++i) {
-          Command zero;
-          zero.opcode = Opcode::SetAccumulators;
-          zero.acc = fc2Acc(group, t, i);
-          zero.flags = Command::kZero;
-          out.push_back(zero);
-          if (!downBias)
-            continue;
-          Command bias = zero;
-          bias.flags = 0;
-          bias.channel = 0;
-          bias.hostOffset = *downBias + t * banks * 4;
-          out.push_back(bias);
+          w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
+                plan.down.columnOf(geometry, t, j),
+                intermediate(i) + j * burst * kStorageBytes,
+                slot * perPass + i);
+          afterMac();
         }
     };
-    auto readBack = [&](uint32_t group, std::vector<Command> &out) {
-      auto [first, last] = tilesOf(group);
-      for (uint32_t t = first; t < last; ++t)
-        for (uint32_t i = 0; i < count; ++i) {
-          Command read;
-          read.opcode = Opcode::ReadAccumulators;
-          read.acc = fc2Acc(group, t, i);
-          read.hostOffset = output + uint64_t(pass + i) * shape.hidden * 4 +
-                            uint64_t(plan.down.firstOutputOf(t)) * 4;
-          read.readMode = ReadMode::Add;
-          out.push_back(read);
-        }
+    fc2.finish = [&](uint32_t t, uint32_t slot, std::vector<Command> &out) {
+      for (uint32_t i = 0; i < count; ++i)
+        out.push_back(readAdding(
+            slot * perPass + i, output + uint64_t(pass + i) * shape.hidden * 4 +
+                                    uint64_t(plan.down.firstOutputOf(t)) * 4));
     };
-    std::vector<Command> now, behind; // emitted directly / behind MACs
-    start(0, now);
-    if (pipelined && groups > 1)
-      start(1, behind);
-    w.append(now);
-    for (uint32_t group = 0; group < groups; ++group) {
-      auto [first, last] = tilesOf(group);
-      size_t next = 0;
-      for (uint32_t t = first; t < last; ++t)
-        for (uint32_t j = 0; j < plan.down.burstsPerTile; ++j)
-          for (uint32_t i = 0; i < count; ++i) {
-            w.mac(plan.downFirstRow + plan.down.rowOf(geometry, t, j),
-                  plan.down.columnOf(geometry, t, j),
-                  intermediate(i) + j * burst * kStorageBytes,
-                  fc2Acc(group, t, i));
-            if (next < behind.size())
-              w.append({behind[next++]});
-          }
-      // What did not fit behind this group's MACs goes now.
-      w.append(std::vector<Command>(behind.begin() + next, behind.end()));
-      behind.clear();
-      // The last MACs of the program: close now, so tRP runs under the
-      // read-back rather than after it.
-      bool lastGroup = group + 1 == groups;
-      if (lastGroup && pass + perPass >= slots)
+    // The last MACs of the program: close now, so tRP runs under the
+    // read-back rather than after it.
+    fc2.beforeLastFinish = [&] {
+      if (pass + perPass >= slots)
         w.close();
-      readBack(group, behind);
-      if (!pipelined || lastGroup) {
-        w.append(behind);
-        behind.clear();
-        if (!pipelined && !lastGroup) {
-          now.clear();
-          start(group + 1, now);
-          w.append(now);
-        }
-      } else if (group + 2 < groups) {
-        start(group + 2, behind);
-      }
-    }
+    };
+    emitTileGroups(w, fc2);
   }
   return program;
 }

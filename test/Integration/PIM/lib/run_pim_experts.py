@@ -5,12 +5,15 @@ For every case (activation, biases, fc3, gate layout) this writes a
 moe.experts layer with constant weights whose experts 0 and 2 are placed on
 PIM, compiles it with convert-moe-to-pim (plain, and with the pim-* passes
 and small input chunks so every pass changes the programs, and with two
-tokens per row activation), exports the
+tokens per row activation, all with fc1 row sharded; and with fc1 split
+over the hidden dimension where the shape allows it), exports the
 stream with moe-translate --export-pim, runs each PIM expert's program over
 its tokens with pim-sim (1 and 2 slots per run) and compares with the numpy
 reference of moe.experts (test/lib/moe_ref.py) on bf16-rounded inputs and
 weights, within bf16 tolerance (the intermediate is rounded to bf16 in the
-global buffer). The passes must not change a single bit.
+global buffer). The passes must not change a single bit; the hidden split
+sums in another order, so its programs are compared with the reference
+and with each other.
 
 usage: run_pim_experts.py WORKDIR MOE_OPT MOE_TRANSLATE PIM_SIM
 """
@@ -60,7 +63,18 @@ CASES = {
                                   1.702, 1.0, 7.0),
     "swiglu-concatenated": ("swiglu", "concatenated", False, False, 20, 1.0,
                             0.5, 1.5),
+    # At most channels x banks = 8 intermediates: fc1 can be split over the
+    # hidden dimension (split-hidden), the host adding the channels' sums.
+    "relu-bias-i6": ("relu", None, False, True, 16, 1.0, 0.0, None, 6),
+    "swiglu-fc3-i8": ("swiglu", "separate", True, True, 16, 1.0, 0.0, None,
+                      8),
+    # 9 hidden elements per channel: two bursts, the second partly padding.
+    "swiglu-gptoss-h18-i5": ("swiglu", "interleaved", False, True, 18, 1.702,
+                             1.0, 7.0, 5),
+    "gelu-h20-i3": ("gelu", None, False, False, 20, 1.0, 0.0, None, 3),
 }
+CHANNELS = DEVICE["channels_per_stack"] * DEVICE["stacks"]
+LANES = CHANNELS * DEVICE["banks_per_channel"]
 EXPERTS = 3
 INTER = 24
 OFFSETS = [0, 3, 5, 10]  # experts 0 and 2 (PIM) get 3 and 5 tokens
@@ -150,18 +164,29 @@ def main(argv):
         with open(source, "w") as f:
             f.write(mlir)
         results = {}
+        lower = "--convert-moe-to-pim=device=%s slots=1,2 " % device
         variants = {
-            "plain": ["--convert-moe-to-pim=device=%s slots=1,2" % device],
-            "passes": ["--convert-moe-to-pim=device=%s slots=1,2 "
-                       "chunk-bytes=16" % device, "--pim-row-locality",
-                       "--pim-double-buffer-gb"],
-            "batched": ["--convert-moe-to-pim=device=%s slots=1,2 "
-                        "batch-tokens=2" % device, "--pim-row-locality"],
+            "plain": [lower + "split-hidden=never"],
+            "passes": [lower + "split-hidden=never chunk-bytes=16",
+                       "--pim-row-locality", "--pim-double-buffer-gb"],
+            "batched": [lower + "split-hidden=never batch-tokens=2",
+                        "--pim-row-locality"],
         }
+        h = CASES[case][4]
+        inter = CASES[case][8] if len(CASES[case]) > 8 else INTER
+        sliced = inter <= LANES and h % CHANNELS == 0
+        if sliced:
+            variants["sliced"] = [lower + "split-hidden=always batch-tokens=2"]
         for variant, passes in variants.items():
             lowered = os.path.join(work, "%s.%s.pim.mlir" % (case, variant))
             stream = os.path.join(work, "%s.%s.pimc" % (case, variant))
             run([moe_opt, source, "-o", lowered] + passes)
+            with open(lowered) as f:
+                uses_slices = "sharding = slices" in f.read()
+            if uses_slices != (variant == "sliced"):
+                failures += 1
+                print("LAYOUT %s %s: fc1 %s slice sharded" % (
+                    case, variant, "is" if uses_slices else "is not"))
             run([moe_translate, "--export-pim", lowered, "-o", stream])
             for e in (0, 2):
                 rows = x[OFFSETS[e]:OFFSETS[e + 1]]
@@ -184,12 +209,14 @@ def main(argv):
                 failures += 1
                 print("MISMATCH %s %s expert %d slots %d: max error %.3g of "
                       "scale %.3g" % (case, variant, e, slots, err, scale))
-            if not np.array_equal(y, results[("plain", e, 1)]):
+            base = "sliced" if variant == "sliced" else "plain"
+            if not np.array_equal(y, results[(base, e, 1)]):
                 failures += 1
                 print("DIFFERENT %s %s expert %d slots %d: not bit-identical "
-                      "to the plain single-slot program" % (case, variant, e,
-                                                            slots))
-        print("%s: ok, worst relative error %.2e" % (case, worst)
+                      "to the %s single-slot program" % (case, variant, e,
+                                                         slots, base))
+        print("%s: ok%s, worst relative error %.2e" % (
+            case, " (hidden split too)" if sliced else "", worst)
               if not failures else "%s: checked" % case)
     print("FAILURES %d" % failures)
     return 1 if failures else 0
