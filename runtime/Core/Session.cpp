@@ -382,8 +382,12 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   reinterpret_cast<void (*)(void *, Matrix *)>(code.route)(&routed, &logitsArg);
   double routeSeconds = now() - stepStart;
   int64_t k = spec.k, experts = spec.experts;
-  std::vector<int64_t> ids(rows * k);
-  std::vector<float> weights(rows * k);
+  // The step's buffers are the session's, reused: once the shapes have been
+  // seen a step allocates (and faults in) none of them.
+  std::vector<int64_t> &ids = buffers_.ids;
+  std::vector<float> &weights = buffers_.weights;
+  ids.resize(rows * k);
+  weights.resize(rows * k);
   for (int64_t t = 0; t < rows; ++t)
     for (int64_t j = 0; j < k; ++j) {
       ids[t * k + j] = spec.idsBits == 64 ? at<int64_t>(routed.ids, t, j)
@@ -407,14 +411,15 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
     }
     ++record.counts[ids[c]];
   }
-  std::vector<int64_t> first(experts + 1, 0), order(rows * k);
+  std::vector<int64_t> &first = buffers_.first, &order = buffers_.order,
+                       &next = buffers_.next;
+  first.assign(experts + 1, 0);
+  order.resize(rows * k);
   for (int64_t e = 0; e < experts; ++e)
     first[e + 1] = first[e] + record.counts[e];
-  {
-    std::vector<int64_t> next(first.begin(), first.end() - 1);
-    for (int64_t c = 0; c < rows * k; ++c)
-      order[next[ids[c]]++] = c;
-  }
+  next.assign(first.begin(), first.end() - 1);
+  for (int64_t c = 0; c < rows * k; ++c)
+    order[next[ids[c]]++] = c;
   auto copyOf = [&](int64_t e, int64_t i) { return order[first[e] + i]; };
   record.pimOneTokenSeconds = code.cost->pimExpertTime(1);
   record.pimTimeLearned = !code.measured->empty();
@@ -461,7 +466,10 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
 
   // Rows of different parts never overlap, so the lanes write expertOut
   // without locks.
-  std::vector<float> expertOut(rows * k * hidden, 0.0f);
+  // Every copy belongs to exactly one part, so every row is written before
+  // the combine reads it: no need to clear what the last step left.
+  std::vector<float> &expertOut = buffers_.expertOut;
+  expertOut.resize(rows * k * hidden);
   // Experts write disjoint rows, so the pool runs them in any order and on
   // any thread with the same result.
   auto runOnHost = [&](const std::vector<Part> &parts) {

@@ -152,6 +152,13 @@ private:
   std::unique_ptr<WorkerPool> hostPool_;
   std::vector<std::string> warnings_;
   std::vector<LayerRecord> records_;
+  /// The buffers of one layer step (routing read back, the counting sort,
+  /// the experts' output rows), kept across steps and layers.
+  struct StepBuffers {
+    std::vector<int64_t> ids, first, order, next;
+    std::vector<float> weights, expertOut;
+  };
+  StepBuffers buffers_;
   int64_t step_ = 0;
   std::string layerError_;
 };
