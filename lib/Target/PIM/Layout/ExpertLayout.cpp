@@ -156,9 +156,22 @@ std::vector<float> moe::pim::bankImage(const MatrixPlacement &placement,
   return image;
 }
 
-/// The rows of the plan's matrices one after the other from `firstRow`.
-static std::string placeRows(const DeviceGeometry &geometry, uint32_t firstRow,
-                             ExpertPlan &plan) {
+/// Places fc1 (and the linear part) with `fc1Sharding` and fc2 column
+/// sharded, their rows one after the other from `firstRow`. With fc1 slice
+/// sharded, channel c keeps intermediates [c * q, c * q + q) for fc2,
+/// exactly what column sharding expects of a row-sharded producer of
+/// I <= C * B.
+static std::string placeMatrices(const ExpertShape &shape,
+                                 const DeviceGeometry &geometry,
+                                 uint32_t firstRow, MatrixSharding fc1Sharding,
+                                 ExpertPlan &plan) {
+  plan.gate =
+      placeMatrix(fc1Sharding, shape.intermediate, shape.hidden, geometry);
+  if (shape.gated)
+    plan.linear =
+        placeMatrix(fc1Sharding, shape.intermediate, shape.hidden, geometry);
+  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
+                          shape.intermediate, geometry);
   plan.gateFirstRow = firstRow;
   plan.linearFirstRow = plan.gateFirstRow + plan.gate.rowsNeeded;
   plan.downFirstRow = plan.linearFirstRow + plan.linear.rowsNeeded;
@@ -178,14 +191,8 @@ static std::string planLanes(const ExpertShape &shape,
   uint32_t banks = geometry.banksPerChannel;
   uint32_t burstBytes = geometry.burstBytes;
   plan.tokensPerPass = tokensPerPass = std::max(tokensPerPass, 1u);
-  plan.gate = placeMatrix(MatrixSharding::Rows, shape.intermediate,
-                          shape.hidden, geometry);
-  if (shape.gated)
-    plan.linear = placeMatrix(MatrixSharding::Rows, shape.intermediate,
-                              shape.hidden, geometry);
-  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
-                          shape.intermediate, geometry);
-  if (std::string problem = placeRows(geometry, firstRow, plan);
+  if (std::string problem =
+          placeMatrices(shape, geometry, firstRow, MatrixSharding::Rows, plan);
       !problem.empty())
     return problem;
 
@@ -249,16 +256,8 @@ static std::string planSlices(const ExpertShape &shape,
   uint32_t burst = geometry.burstBytes / kStorageBytes;
   plan.hiddenSliced = true;
   plan.tokensPerPass = 1;
-  plan.gate = placeMatrix(MatrixSharding::Slices, shape.intermediate,
-                          shape.hidden, geometry);
-  if (shape.gated)
-    plan.linear = placeMatrix(MatrixSharding::Slices, shape.intermediate,
-                              shape.hidden, geometry);
-  // Channel c keeps intermediates [c * q, c * q + q) for fc2, exactly what
-  // column sharding expects of a row-sharded producer of I <= C * B.
-  plan.down = placeMatrix(MatrixSharding::Columns, shape.hidden,
-                          shape.intermediate, geometry);
-  if (std::string problem = placeRows(geometry, firstRow, plan);
+  if (std::string problem = placeMatrices(shape, geometry, firstRow,
+                                          MatrixSharding::Slices, plan);
       !problem.empty())
     return problem;
   uint32_t window = ceilDiv(shape.intermediate, geometry.channels);
