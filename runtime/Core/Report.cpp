@@ -39,6 +39,7 @@ std::string reportJson(const Session &session) {
            {"source", record.pimTimeLearned ? "pim-sim" : "roofline"}}},
          {"runtime_seconds", record.runtimeSeconds},
          {"placement_seconds", record.placementSeconds},
+         {"decide_seconds", record.decideSeconds},
          {"lanes", lanes}});
   }
   Json doc = {{"format", "moe-run-report"},

@@ -423,7 +423,9 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
   auto copyOf = [&](int64_t e, int64_t i) { return order[first[e] + i]; };
   record.pimOneTokenSeconds = code.cost->pimExpertTime(1);
   record.pimTimeLearned = !code.measured->empty();
+  double decideStart = now();
   cost::ExpertSplit split = policy_->decide(record.counts, *code.cost);
+  record.decideSeconds = now() - decideStart;
   record.gpuTokens = split.gpuTokens;
 
   // Each expert's tokens split into the GPU's share and PIM's. The GPU's

@@ -181,6 +181,7 @@ int runArtifact(const RunOptions &options) {
                   what, us[us.size() / 2], us.front(), us.back(), us.size());
     };
     summary("runtime placement", &runtime::LayerRecord::placementSeconds);
+    summary("policy decision", &runtime::LayerRecord::decideSeconds);
     summary("runtime overhead", &runtime::LayerRecord::runtimeSeconds);
   }
   std::printf("moe-run: %lld step(s), policy %s, %zu MoE layer(s)\n",

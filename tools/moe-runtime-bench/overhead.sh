@@ -5,6 +5,7 @@
 # hbm3e-pim, runs STEPS steps per policy with moe-run, and prints a table of
 # the medians moe-run reports:
 #   placement: reading the routing, counting, the policy, the split;
+#   decide:    of that, the policy's decision alone;
 #   overhead:  placement plus gathering, combining and recording (all but
 #              the route function and the experts' lanes).
 # A benchmark, not a test: the numbers depend on the machine and its load.
@@ -22,14 +23,15 @@ trap 'rm -rf "$work"' EXIT
 "$bin/moe-translate" --import-onnx "$work/m/model.onnx" |
   "$bin/moe-opt" --moe-compile |
   "$bin/moe-translate" --export-artifact -o "$work/m.moeb"
-printf '%-10s %16s %16s\n' policy "placement (us)" "overhead (us)"
+printf '%-10s %16s %12s %16s\n' policy "placement (us)" "decide (us)" \
+  "overhead (us)"
 for policy in all-gpu all-pim threshold pimoe duplex sieve optimal; do
   out=$("$bin/moe-run" "$work/m.moeb" --input input="$work/m/input.npy" \
     --input router_probs="$work/m/router_probs.npy" --steps "$steps" \
     --policy "$policy" --output-dir "$work/out" 2>/dev/null)
-  median() { grep "^runtime $1 per layer step" <<<"$out" |
+  median() { grep "^$1 per layer step" <<<"$out" |
              sed -E 's/.*median ([0-9.]+) us.*/\1/'; }
-  printf '%-10s %16s %16s\n' "$policy" "$(median placement)" \
-    "$(median overhead)"
+  printf '%-10s %16s %12s %16s\n' "$policy" "$(median 'runtime placement')" \
+    "$(median 'policy decision')" "$(median 'runtime overhead')"
 done
 echo "(medians over $steps layer steps; 128 experts, 512 token copies)"

@@ -46,6 +46,8 @@ struct LayerRecord {
   /// The part of it before the lanes start: reading the routing, counting
   /// tokens per expert, the policy's decision and the split into parts.
   double placementSeconds = 0;
+  /// Of that, the policy's decision alone.
+  double decideSeconds = 0;
   /// Seconds of each device's share; `timing` says where the number comes
   /// from: "measured" on this machine, "simulated" by pim-sim's timing
   /// model, or "modelled" by the cost model.
