@@ -176,14 +176,17 @@ def main(argv):
         inter = CASES[case][8] if len(CASES[case]) > 8 else INTER
         sliced = inter <= LANES and h % CHANNELS == 0
         if sliced:
-            variants["sliced"] = [lower + "split-hidden=always batch-tokens=2"]
+            variants["sliced"] = [lower + "split-hidden=always"]
+            variants["sliced-passes"] = [
+                lower + "split-hidden=always batch-tokens=2",
+                "--pim-row-locality", "--pim-double-buffer-gb"]
         for variant, passes in variants.items():
             lowered = os.path.join(work, "%s.%s.pim.mlir" % (case, variant))
             stream = os.path.join(work, "%s.%s.pimc" % (case, variant))
             run([moe_opt, source, "-o", lowered] + passes)
             with open(lowered) as f:
                 uses_slices = "sharding = slices" in f.read()
-            if uses_slices != (variant == "sliced"):
+            if uses_slices != variant.startswith("sliced"):
                 failures += 1
                 print("LAYOUT %s %s: fc1 %s slice sharded" % (
                     case, variant, "is" if uses_slices else "is not"))
@@ -209,7 +212,7 @@ def main(argv):
                 failures += 1
                 print("MISMATCH %s %s expert %d slots %d: max error %.3g of "
                       "scale %.3g" % (case, variant, e, slots, err, scale))
-            base = "sliced" if variant == "sliced" else "plain"
+            base = "sliced" if variant.startswith("sliced") else "plain"
             if not np.array_equal(y, results[(base, e, 1)]):
                 failures += 1
                 print("DIFFERENT %s %s expert %d slots %d: not bit-identical "
