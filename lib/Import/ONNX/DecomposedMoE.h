@@ -31,6 +31,9 @@ namespace moe::onnx_import {
 // A use-def view over the nodes of a graph
 //===----------------------------------------------------------------------===//
 
+/// `v` as an int64_t when it is an integer in range, else nullopt.
+std::optional<int64_t> exactInt64(double v);
+
 class ONNXGraphView {
 public:
   ONNXGraphView(const onnx::GraphProto &graph, int64_t opset,
@@ -63,6 +66,13 @@ public:
   tensorValues(const onnx::TensorProto &tensor, int64_t maxElements) const;
   /// The value of a one-element constant.
   std::optional<double> scalar(llvm::StringRef name) const;
+  /// The elements of a constant (at most `maxElements`) when every one is
+  /// an integer an int64_t holds (axes, k, indices): a fuzzed 1e19 or NaN in
+  /// a float tensor must not reach a conversion.
+  std::optional<llvm::SmallVector<int64_t>>
+  constantInts(llvm::StringRef name, int64_t maxElements = 64) const;
+  /// The value of a one-element integer constant (see constantInts).
+  std::optional<int64_t> intScalar(llvm::StringRef name) const;
   /// Whether `name` is a constant whose every element is zero.
   bool isZeros(llvm::StringRef name) const;
   /// The rank the graph declares for `name` (inputs, outputs, value_info,

@@ -55,10 +55,7 @@ private:
   }
   /// Constant integer scalar.
   std::optional<int64_t> intScalar(StringRef name) {
-    std::optional<double> v = view.scalar(name);
-    if (!v || *v != static_cast<double>(static_cast<int64_t>(*v)))
-      return std::nullopt;
-    return static_cast<int64_t>(*v);
+    return view.intScalar(name);
   }
   /// Equal(ids, e) in either order (through a Cast): the expert e.
   std::optional<int64_t> matchEqualExpert(StringRef name);
@@ -641,9 +638,8 @@ ExpertBlockMatcher::matchBatched(int anchor, bool &looksLikeMoE) {
       if (auto a = intsAttribute(*unsq, "axes"))
         unsqAxes = *a;
       else if (unsq->input_size() > 1)
-        if (auto values = view.constant(unsq->input(1)))
-          for (double v : *values)
-            unsqAxes.push_back(static_cast<int64_t>(v));
+        if (auto values = view.constantInts(unsq->input(1)))
+          unsqAxes = *values;
     }
     const onnx::NodeProto *transpose =
         unsq ? view.def(unsq->input(0), "Transpose", &transposeIndex) : nullptr;

@@ -290,8 +290,9 @@ bool GatheredMatcher::matchActivation(StringRef a, FFNMatch &ffn,
       auto values = view.constant(slice->input(input));
       if (!values || values->size() != 1)
         return std::nullopt;
+      // INT64_MAX, the usual "to the end", is 2^63 as a double.
       double v = (*values)[0];
-      return v >= 9.2e18 ? INT64_MAX : static_cast<int64_t>(v);
+      return v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : exactInt64(v);
     };
     auto start = ints(1, 0), end = ints(2, 0), axis = ints(3, 0),
          step = ints(4, 1);

@@ -174,6 +174,34 @@ std::optional<double> ONNXGraphView::scalar(StringRef name) const {
   return (*values)[0];
 }
 
+std::optional<int64_t> exactInt64(double v) {
+  // [-2^63, 2^63): both bounds are exact doubles; NaN fails both tests.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (!(v >= -kLimit && v < kLimit) || v != std::trunc(v))
+    return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<SmallVector<int64_t>>
+ONNXGraphView::constantInts(StringRef name, int64_t maxElements) const {
+  auto values = constant(name, maxElements);
+  if (!values)
+    return std::nullopt;
+  SmallVector<int64_t> ints;
+  for (double v : *values) {
+    std::optional<int64_t> i = exactInt64(v);
+    if (!i)
+      return std::nullopt;
+    ints.push_back(*i);
+  }
+  return ints;
+}
+
+std::optional<int64_t> ONNXGraphView::intScalar(StringRef name) const {
+  std::optional<double> v = scalar(name);
+  return v ? exactInt64(*v) : std::nullopt;
+}
+
 bool ONNXGraphView::isZeros(StringRef name) const {
   auto values = constant(name, int64_t(1) << 24);
   return values && llvm::all_of(*values, [](double v) { return v == 0.0; });
@@ -240,13 +268,7 @@ std::optional<SmallVector<int64_t>> reductionAxes(const ONNXGraphView &view,
     return axes;
   if (node.input_size() < 2 || node.input(1).empty())
     return SmallVector<int64_t>{};
-  auto values = view.constant(node.input(1));
-  if (!values)
-    return std::nullopt;
-  SmallVector<int64_t> axes;
-  for (double v : *values)
-    axes.push_back(static_cast<int64_t>(v));
-  return axes;
+  return view.constantInts(node.input(1));
 }
 
 bool isFilled(const ONNXGraphView &view, StringRef name, double value,

@@ -128,21 +128,17 @@ bool matchWeightPostprocessing(const ONNXGraphView &view, RouteMatch &route,
 /// A TopK with constant k over the last axis, largest first: its k.
 std::optional<int64_t> topkOverLastAxis(const ONNXGraphView &view,
                                         const onnx::NodeProto &node) {
-  std::optional<double> k = node.input_size() > 1 ? view.scalar(node.input(1))
-                                                  : std::optional<double>();
+  std::optional<int64_t> k =
+      node.input_size() > 1 ? view.intScalar(node.input(1)) : std::nullopt;
   if (!k || intAttribute(node, "largest", 1) != 1 ||
       !isLastAxis(intAttribute(node, "axis", -1), view.rank(node.input(0))))
     return std::nullopt;
-  return static_cast<int64_t>(*k);
+  return *k;
 }
 
 /// The constant ints of `name`, or empty.
 SmallVector<int64_t> constantInts(const ONNXGraphView &view, StringRef name) {
-  SmallVector<int64_t> ints;
-  if (auto values = view.constant(name))
-    for (double v : *values)
-      ints.push_back(static_cast<int64_t>(v));
-  return ints;
+  return view.constantInts(name).value_or(SmallVector<int64_t>());
 }
 
 /// DeepSeek-V3's group limit on the biased scores `choice` ([T, E]), as a
@@ -330,16 +326,16 @@ std::optional<RouteMatch> matchRouting(const ONNXGraphView &view, int topk,
   route.ids = node.output(1);
   route.weights = node.output(0);
 
-  std::optional<double> k;
+  std::optional<int64_t> k;
   if (view.opset < 10)
     k = intAttribute(node, "k", -1);
   else if (node.input_size() > 1)
-    k = view.scalar(node.input(1));
+    k = view.intScalar(node.input(1));
   if (!k || *k < 1) {
     remarks.nearMiss(topk, "TopK's k is not a positive constant");
     return std::nullopt;
   }
-  route.k = static_cast<int64_t>(*k);
+  route.k = *k;
   int64_t axis = intAttribute(node, "axis", -1);
   if (!isLastAxis(axis, view.rank(node.input(0)))) {
     remarks.nearMiss(topk, llvm::formatv("TopK over axis {0}, not the expert "
