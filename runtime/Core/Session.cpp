@@ -437,6 +437,8 @@ void Session::runLayer(int64_t layerId, const Matrix &tokens,
     int64_t expert, begin, end;
   };
   std::vector<Part> lanes[2];
+  lanes[0].reserve(experts);
+  lanes[1].reserve(experts);
   LayerRecord::Lane gpuLane, pimLane;
   bool simulated = pimSim_ && !code.pim.empty();
   gpuLane.device = "gpu";
